@@ -1,0 +1,1 @@
+"""Open Cup Bot: answers about the Lamar Hunt U.S. Open Cup qualification."""

@@ -1,0 +1,1 @@
+"""Answer functions: one per command, returning typed answers for the renderers."""

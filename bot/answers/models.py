@@ -1,0 +1,72 @@
+"""The typed answers. Field names marked in DESIGN.md are a public interface: add, never rename."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, Field
+
+
+class Freshness(BaseModel):
+    """When the newest fact behind an answer was entered, by whom, and from which source."""
+
+    entered_at: dt.datetime | None = None
+    entered_by: str = ""
+    source: str = ""
+
+
+class MatchLine(BaseModel):
+    """One of a club's ties, seen from that club's side."""
+
+    fixture: int
+    round: int
+    round_name: str = ""
+    date: dt.date | None = None
+    opponent: str | None
+    opponent_league: str = ""
+    league: str = ""
+    home: bool
+    goals_for: int | None
+    goals_against: int | None
+    decided_by: str | None
+    penalties: str | None = Field(description="shootout score from this club's side, 'unknown', or null")
+    extra_time: bool = False
+    won: bool | None
+    status: str = "played"
+    note: str = ""
+    season: int | None = None
+
+
+class PathAnswer(BaseModel):
+    """How a club entered a season and how far it went."""
+
+    team: str
+    season: int
+    name_in_season: str = ""
+    status: str  # qualified / eliminated / alive / not_entered
+    route: str = ""
+    track: str | None = None
+    berth: str = ""
+    qualified_by: str = ""
+    league: str = ""
+    entry_round: int | None = None
+    byes: list[int] = Field(default_factory=list)
+    matches: list[MatchLine] = Field(default_factory=list)
+    eliminated_in_round: int | None = None
+    eliminated_by: str | None = None
+    rounds_in_season: int = 0
+    rounds_left: int | None = None
+    next_fixture: MatchLine | None = None
+    other_seasons: list[int] = Field(default_factory=list)
+    freshness: Freshness = Field(default_factory=Freshness)
+
+
+class ResultAnswer(BaseModel):
+    """A club's matches in a season (or, with an opponent, head to head)."""
+
+    team: str
+    season: int | None
+    opponent: str | None = None
+    matches: list[MatchLine] = Field(default_factory=list)
+    other_seasons: list[int] = Field(default_factory=list)
+    freshness: Freshness = Field(default_factory=Freshness)

@@ -1,0 +1,1 @@
+"""Seasons: the seed-format reader, the data/ files, and the consistency report."""

@@ -1,0 +1,151 @@
+"""The project's own season files in data/: written by the importer, read by the loader and the checker.
+
+Layout: `data/aliases.csv` (curated spellings) and, per season, `data/seasons/<year>/` with
+`season.toml` (title, source, stated figures, rounds, leagues, the reader's findings), `teams.csv`,
+`fixtures.csv` and `byes.csv`: plain files a person can review in a diff.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from bot.names import AliasRule
+from bot.seasons.facts import (
+    ByeFacts,
+    Finding,
+    FixtureFacts,
+    LeagueFacts,
+    RoundFacts,
+    SeasonFacts,
+    TeamFacts,
+)
+
+TEAM_COLUMNS = ["name", "also_written", "league", "state", "track", "entry_round", "berth", "qualified_by"]
+FIXTURE_COLUMNS = [
+    "number", "round", "date", "home", "home_league", "away", "away_league", "home_score", "away_score",
+    "decided_by", "extra_time", "penalties", "winner", "status", "note", "source_line",
+]  # fmt: skip
+BYE_COLUMNS = ["round", "team", "source"]
+ALIAS_COLUMNS = ["alias", "team", "season", "note"]
+_LIST_SEPARATOR = "; "
+
+
+def season_dirs(data_dir: Path) -> list[Path]:
+    """The season folders under `data_dir`, oldest first."""
+    root = data_dir / "seasons"
+    if not root.is_dir():
+        return []
+    return sorted((path for path in root.iterdir() if (path / "season.toml").is_file()), key=lambda p: p.name)
+
+
+def read_aliases(data_dir: Path) -> list[AliasRule]:
+    """The curated alias rules."""
+    path = data_dir / "aliases.csv"
+    if not path.is_file():
+        return []
+    with path.open(newline="", encoding="utf-8") as handle:
+        return [
+            AliasRule(
+                alias=row["alias"].strip(),
+                target=row["team"].strip(),
+                season=int(row["season"]) if row.get("season", "").strip() else None,
+                note=row.get("note", "").strip(),
+            )
+            for row in csv.DictReader(handle)
+            if row.get("alias", "").strip()
+        ]
+
+
+def _write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({key: "" if row.get(key) is None else row[key] for key in columns})
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _without_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _without_none(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_without_none(item) for item in value]
+    return value
+
+
+def write_season(facts: SeasonFacts, data_dir: Path) -> Path:
+    """Write one season's facts to `data_dir/seasons/<year>/`; returns that folder."""
+    folder = data_dir / "seasons" / str(facts.year)
+    folder.mkdir(parents=True, exist_ok=True)
+    header = facts.model_dump(mode="json", include={"year", "title", "source", "imported_at", "stated"})
+    header["rounds"] = [item.model_dump(mode="json") for item in facts.rounds]
+    header["leagues"] = [item.model_dump(mode="json") for item in facts.leagues]
+    header["findings"] = [item.model_dump(mode="json") for item in facts.findings]
+    (folder / "season.toml").write_text(tomli_w.dumps(_without_none(header)), encoding="utf-8")
+    teams = []
+    for team in facts.teams:
+        row = team.model_dump(mode="json")
+        row["also_written"] = _LIST_SEPARATOR.join(team.also_written)
+        teams.append(row)
+    _write_csv(folder / "teams.csv", TEAM_COLUMNS, teams)
+    fixtures = []
+    for fixture in facts.fixtures:
+        row = fixture.model_dump(mode="json")
+        row["extra_time"] = "yes" if fixture.extra_time else ""
+        fixtures.append(row)
+    _write_csv(folder / "fixtures.csv", FIXTURE_COLUMNS, fixtures)
+    _write_csv(folder / "byes.csv", BYE_COLUMNS, [bye.model_dump(mode="json") for bye in facts.byes])
+    return folder
+
+
+def _blank_to_none(row: dict[str, str]) -> dict[str, Any]:
+    return {key: (value if value != "" else None) for key, value in row.items()}
+
+
+def read_season(folder: Path) -> SeasonFacts:
+    """Read one season folder back into facts."""
+    header = tomllib.loads((folder / "season.toml").read_text(encoding="utf-8"))
+    teams = []
+    for row in _read_csv(folder / "teams.csv"):
+        values = _blank_to_none(row)
+        values["also_written"] = [s for s in (row["also_written"] or "").split(_LIST_SEPARATOR) if s]
+        for key in ("league", "state", "berth", "qualified_by"):
+            values[key] = values[key] or ""
+        teams.append(TeamFacts.model_validate(values))
+    fixtures = []
+    for row in _read_csv(folder / "fixtures.csv"):
+        values = _blank_to_none(row)
+        values["extra_time"] = row["extra_time"] == "yes"
+        for key in ("home_league", "away_league", "note", "source_line"):
+            values[key] = values[key] or ""
+        values["status"] = values["status"] or "played"
+        fixtures.append(FixtureFacts.model_validate(values))
+    imported_at = header.get("imported_at")
+    return SeasonFacts(
+        year=header["year"],
+        title=header["title"],
+        source=header["source"],
+        imported_at=dt.datetime.fromisoformat(imported_at) if isinstance(imported_at, str) else imported_at,
+        stated=header.get("stated", {}),
+        rounds=[RoundFacts.model_validate(item) for item in header.get("rounds", [])],
+        leagues=[LeagueFacts.model_validate(item) for item in header.get("leagues", [])],
+        teams=teams,
+        fixtures=fixtures,
+        byes=[ByeFacts.model_validate(row) for row in _read_csv(folder / "byes.csv")],
+        findings=[Finding.model_validate(item) for item in header.get("findings", [])],
+    )
+
+
+def read_all(data_dir: Path) -> list[SeasonFacts]:
+    """Every season in `data_dir`, oldest first."""
+    return [read_season(folder) for folder in season_dirs(data_dir)]

@@ -1,0 +1,159 @@
+"""SQLModel tables (see DESIGN.md, "The store")."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, DateTime, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> dt.datetime:
+    """Now, in UTC, to the second."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def _when(nullable: bool = True) -> Any:
+    return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=nullable))
+
+
+class Season(SQLModel, table=True):
+    """A qualification season, named by the year of its tournament proper."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(unique=True, index=True)
+    title: str
+    source: str
+    imported_at: dt.datetime | None = _when()
+    stated: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    findings: list[dict[str, str]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class League(SQLModel, table=True):
+    """A league as one season names it (abbreviations collide across seasons)."""
+
+    __table_args__ = (UniqueConstraint("season_id", "abbreviation"),)
+    id: int | None = Field(default=None, primary_key=True)
+    season_id: int = Field(foreign_key="season.id", index=True, ondelete="CASCADE")
+    abbreviation: str
+    name: str = ""
+
+
+class Team(SQLModel, table=True):
+    """A club, across seasons, under its latest name."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    key: str = Field(index=True)
+
+
+class TeamAlias(SQLModel, table=True):
+    """Another way a club is written, and where that spelling comes from."""
+
+    __table_args__ = (UniqueConstraint("team_id", "alias"),)
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True, ondelete="CASCADE")
+    alias: str
+    key: str = Field(index=True)
+    source: str = ""
+
+
+class Entry(SQLModel, table=True):
+    """A club's entry in one season: how it came in and under which name."""
+
+    __table_args__ = (UniqueConstraint("season_id", "team_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    season_id: int = Field(foreign_key="season.id", index=True, ondelete="CASCADE")
+    team_id: int = Field(foreign_key="team.id", index=True)
+    name_in_season: str
+    league: str = ""
+    state: str = ""
+    track: str = "local"
+    entry_round: int | None = None
+    berth: str = ""
+    qualified_by: str = ""
+
+
+class Round(SQLModel, table=True):
+    """A qualifying round of a season."""
+
+    __table_args__ = (UniqueConstraint("season_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    season_id: int = Field(foreign_key="season.id", index=True, ondelete="CASCADE")
+    number: int
+    name: str
+    dates: str = ""
+    stated_new_teams: int | None = None
+    stated_entrants: int | None = None
+
+
+class Fixture(SQLModel, table=True):
+    """A tie. A side may be "winner of fixture N" (by number within the season) until it is known."""
+
+    __table_args__ = (UniqueConstraint("season_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    season_id: int = Field(foreign_key="season.id", index=True, ondelete="CASCADE")
+    number: int
+    round: int = Field(index=True)
+    date: dt.date | None = None
+    home_id: int | None = Field(default=None, foreign_key="team.id", index=True)
+    away_id: int | None = Field(default=None, foreign_key="team.id", index=True)
+    home_from_fixture: int | None = None
+    away_from_fixture: int | None = None
+    home_league: str = ""
+    away_league: str = ""
+    home_score: int | None = None
+    away_score: int | None = None
+    extra_time: bool = False
+    penalties: str | None = None
+    decided_by: str | None = None
+    winner_id: int | None = Field(default=None, foreign_key="team.id")
+    status: str = "played"
+    venue: str = ""
+    source_line: str = ""
+    note: str = ""
+    entered_at: dt.datetime | None = _when()
+    entered_by: str = ""
+
+
+class Bye(SQLModel, table=True):
+    """A club that went through a round without playing."""
+
+    __table_args__ = (UniqueConstraint("season_id", "round", "team_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    season_id: int = Field(foreign_key="season.id", index=True, ondelete="CASCADE")
+    round: int
+    team_id: int = Field(foreign_key="team.id", index=True)
+    source: str = "listed"
+
+
+class Revision(SQLModel, table=True):
+    """One change to a fixture: before and after, who, when and why (undo replays it backwards)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    fixture_id: int = Field(foreign_key="fixture.id", index=True, ondelete="CASCADE")
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    actor: str
+    at: dt.datetime | None = _when(nullable=False)
+    why: str = ""
+
+
+class Follow(SQLModel, table=True):
+    """A Discord user (or channel) following a club."""
+
+    __table_args__ = (UniqueConstraint("user_id", "channel_id", "team_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    guild_id: int | None = Field(default=None, sa_column=Column(BigInteger))
+    channel_id: int | None = Field(default=None, sa_column=Column(BigInteger))
+    team_id: int = Field(foreign_key="team.id", index=True, ondelete="CASCADE")
+    created_at: dt.datetime | None = _when(nullable=False)
+
+
+class StoreMeta(SQLModel, table=True):
+    """Small facts about the store itself (for instance which data/ version is loaded)."""
+
+    key: str = Field(primary_key=True)
+    value: str
