@@ -50,7 +50,8 @@ async def _head_to_head(
         (Fixture.home_id == club_id) & (Fixture.away_id == rival.id),
         (Fixture.home_id == rival.id) & (Fixture.away_id == club_id),
     )
-    query = select(Season).join(Fixture, Fixture.season_id == Season.id).where(meetings).distinct()
+    met_in = select(Fixture.season_id).where(meetings).distinct()
+    query = select(Season).where(Season.id.in_(met_in))
     if season is not None:
         await find_season(session, season)
         query = query.where(Season.year == season)

@@ -53,7 +53,8 @@ async def ensure_loaded(session: AsyncSession, data_dir: Path) -> bool:
     version = data_version(data_dir)
     if session.bind.dialect.name == "postgresql":
         # Several bot processes may start at once: one loads, the others wait and find it done.
-        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOAD_LOCK})
+        connection = await session.connection()
+        await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOAD_LOCK})
     current = await session.get(StoreMeta, DATA_VERSION_KEY)
     if current is not None and current.value == version:
         await session.commit()
@@ -79,9 +80,10 @@ async def ensure_loaded(session: AsyncSession, data_dir: Path) -> bool:
 
 async def load_seasons(session: AsyncSession, seasons: list[SeasonFacts], rules: list[AliasRule]) -> None:
     """Replace the store's season facts with `seasons`; clubs keep their ids across reloads."""
-    await session.execute(delete(TeamAlias))
+    connection = await session.connection()
+    await connection.execute(delete(TeamAlias))
     for table in (Bye, Fixture, Entry, Round, League, Season):
-        await session.execute(delete(table))
+        await connection.execute(delete(table))
     index: dict[str, Team] = {team.key: team for team in (await session.exec(select(Team))).all()}
     spellings: dict[int, dict[str, str]] = {}
     for facts in sorted(seasons, key=lambda item: item.year):
@@ -91,7 +93,7 @@ async def load_seasons(session: AsyncSession, seasons: list[SeasonFacts], rules:
             session.add(TeamAlias(team_id=team_id, alias=alias, key=normalise(alias), source=source))
     entered = select(Entry.team_id)
     followed = select(Follow.team_id)
-    await session.execute(delete(Team).where(Team.id.not_in(entered), Team.id.not_in(followed)))
+    await connection.execute(delete(Team).where(Team.id.not_in(entered), Team.id.not_in(followed)))
     await session.flush()
 
 

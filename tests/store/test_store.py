@@ -1,0 +1,142 @@
+"""The store on SQLite and PostgreSQL: first-use loading, reloading, migrations, revisions."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import func, text
+from sqlmodel import SQLModel, select
+
+from bot.store.engine import Store
+from bot.store.loader import ensure_loaded
+from bot.store.models import Bye, Entry, Fixture, Revision, Season, Team, TeamAlias, utcnow
+
+
+async def count(store: Store, table: type[SQLModel]) -> int:
+    async with store.session() as session:
+        return await session.scalar(select(func.count()).select_from(table))
+
+
+async def test_first_use_loads_data(store: Store) -> None:
+    """A fresh database is created and filled from data/ with no extra command."""
+    assert await count(store, Season) == 2
+    assert await count(store, Fixture) == 98 + 46
+    assert await count(store, Entry) == 112 + 102
+    assert await count(store, Bye) == 67 + 8
+
+
+async def test_clubs_span_seasons(store: Store) -> None:
+    """Harpo's FC (2017) and Harpos FC (2024) are one club; so are Lansdowne Bhoys and Lansdowne Yonkers."""
+    async with store.session() as session:
+        for name, old in (("Harpos FC", "Harpo's FC"), ("Lansdowne Yonkers", "Lansdowne Bhoys")):
+            team = (await session.exec(select(Team).where(Team.name == name))).one()
+            years = (
+                await session.exec(
+                    select(Season.year)
+                    .join(Entry, Entry.season_id == Season.id)
+                    .where(Entry.team_id == team.id)
+                )
+            ).all()
+            assert sorted(years) == [2017, 2024]
+            aliases = (await session.exec(select(TeamAlias.alias).where(TeamAlias.team_id == team.id))).all()
+            assert old in aliases
+
+
+async def test_schema_matches_models(store: Store) -> None:
+    """The Alembic migrations build exactly the schema the SQLModel tables describe."""
+
+    def differences(connection):  # type: ignore[no-untyped-def]
+        return compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+
+    async with store.engine.connect() as connection:
+        assert await connection.run_sync(differences) == []
+
+
+async def test_unchanged_data_is_not_reloaded(store: Store) -> None:
+    """Opening again with the same data/ loads nothing."""
+    async with store.session() as session:
+        assert await ensure_loaded(session, store.data_dir) is False
+
+
+async def test_changed_data_is_reloaded(empty_url: str, data_dir: Path, tmp_path: Path) -> None:
+    """A changed data/ (a corrected score) replaces the loaded facts; club ids stay the same."""
+    copy = tmp_path / "data"
+    shutil.copytree(data_dir, copy)
+    first = Store(empty_url, copy)
+    await first.open()
+    async with first.session() as session:
+        folsom = (await session.exec(select(Team).where(Team.name == "FC Folsom"))).one()
+    await first.close()
+    fixtures = copy / "seasons" / "2024" / "fixtures.csv"
+    fixtures.write_text(
+        fixtures.read_text().replace(
+            ",FC Folsom,UPSL,Inter San Francisco,SFSFL,4,2,", ",FC Folsom,UPSL,Inter San Francisco,SFSFL,5,2,"
+        )
+    )
+    second = Store(empty_url, copy)
+    await second.open()
+    async with second.session() as session:
+        final = (
+            await session.exec(select(Fixture).where(Fixture.round == 4, Fixture.home_id == folsom.id))
+        ).one()
+        assert (final.home_score, final.away_score) == (5, 2)
+        assert await session.scalar(select(func.count()).select_from(Fixture)) == 144
+    await second.close()
+
+
+async def test_reload_keeps_moderator_edits(empty_url: str, data_dir: Path, tmp_path: Path) -> None:
+    """Once a moderator has changed a fixture, a changed data/ does not silently overwrite it."""
+    copy = tmp_path / "data"
+    shutil.copytree(data_dir, copy)
+    store = Store(empty_url, copy)
+    await store.open()
+    async with store.session() as session:
+        fixture = (await session.exec(select(Fixture).where(Fixture.number == 1))).first()
+        session.add(
+            Revision(
+                fixture_id=fixture.id,
+                before={"home_score": 0},
+                after={"home_score": 1},
+                actor="moderator 42",
+                at=utcnow(),
+                why="typo",
+            )
+        )
+        await session.commit()
+    (copy / "aliases.csv").write_text((copy / "aliases.csv").read_text() + "Extra Spelling,FC Folsom,2024,\n")
+    async with store.session() as session:
+        assert await ensure_loaded(session, copy) is False
+        revision = (await session.exec(select(Revision))).one()
+        assert revision.after == {"home_score": 1} and revision.at is not None
+    await store.close()
+
+
+async def test_concurrent_first_opens_load_once(empty_url: str, data_dir: Path) -> None:
+    """Two bot processes opening an empty shared database at once end with one copy of the facts."""
+    stores = [Store(empty_url, data_dir), Store(empty_url, data_dir)]
+    try:
+        if empty_url.startswith("sqlite"):
+            for one in stores:  # SQLite is one process's store: open in turn
+                await one.open()
+        else:
+            await asyncio.gather(*(one.open() for one in stores))
+        assert await count(stores[0], Fixture) == 144
+        assert await count(stores[1], Season) == 2
+    finally:
+        for one in stores:
+            await one.close()
+
+
+async def test_sqlite_settings(tmp_path: Path, data_dir: Path) -> None:
+    """SQLite runs in WAL mode with foreign keys enforced and a busy timeout."""
+    store = Store(f"sqlite+aiosqlite:///{tmp_path / 'x.sqlite3'}", data_dir)
+    await store.migrate()
+    async with store.engine.connect() as connection:
+        assert (await connection.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
+        assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar() == 1
+        assert (await connection.execute(text("PRAGMA busy_timeout"))).scalar() == 5000
+    await store.close()
