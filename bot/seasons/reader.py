@@ -577,7 +577,9 @@ class SeedReader:
             name = max(played, key=lambda s: self.match_spellings[s]) if played else spellings[0]
             first_match = min((a.round for a in seen if a.kind == "match"), default=None)
             if first_match is None:
-                self.error(f"'{name}' has a bye but never plays: is it another spelling of a club that does?")
+                proposals = propose_matches(name, list(self.match_spellings))
+                hint = f" (closest: {', '.join(f'{n} {s:.0f}' for n, s in proposals)})" if proposals else ""
+                self.error(f"'{name}' has a bye but never plays: another spelling of a club that does?{hint}")
                 first_match = max(a.round for a in seen) + 1
             tags = Counter(self.tags.get(key, []))
             if len(tags) > 1:

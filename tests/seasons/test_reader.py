@@ -236,3 +236,19 @@ def test_reader_handles_another_season_in_the_same_format() -> None:
     assert season.fixtures[0].date.isoformat() == "2030-08-02"
     errors = [f.message for f in season.findings if f.level == "error"]
     assert errors == ["round 2: line not understood: this line belongs nowhere"]
+
+
+def test_without_curated_aliases_the_reader_reports_and_proposes(seeds: Path) -> None:
+    """With no alias file, each bye spelling is reported, and rapidfuzz proposes the right club first."""
+    season = read_seed((seeds / SEED_2024).read_text(), source=SEED_2024)
+    errors = [f.message for f in season.findings if f.level == "error"]
+    expected = {
+        "CFL GOSA Spurs": "FC America CFL Spurs",
+        "Chargers Soccer Club": "Clearwater Chargers SC",
+        "Philadelphia Ukrainian Nationals": "Philadelphia Ukrainians Nationals",
+        "Real Center NJ Soccer": "Real Central New Jersey",
+    }
+    assert len(errors) == len(expected)
+    for spelling, club in expected.items():
+        [message] = [m for m in errors if m.startswith(f"'{spelling}'")]
+        assert f"(closest: {club} " in message
