@@ -8,11 +8,12 @@ class AnswerError(Exception):
 
     code = "error"
 
-    def __init__(self, message: str, *, candidates: list[str] | None = None) -> None:
-        """Carry a message for the user and, where useful, names to choose from."""
+    def __init__(self, message: str, *, candidates: list[str] | None = None, query: str = "") -> None:
+        """Carry a message for the user, names to choose from where useful, and what was typed."""
         super().__init__(message)
         self.message = message
         self.candidates = candidates or []
+        self.query = query
 
 
 class TeamNotFound(AnswerError):

@@ -8,38 +8,51 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.answers.errors import AmbiguousTeam, SeasonNotFound, TeamNotFound
-from bot.names import normalise, propose_matches
+from bot.names import IndexedTeam, TeamIndex
 from bot.store.models import Bye, Entry, Fixture, Round, Season, Team, TeamAlias
+
+
+async def team_index(session: AsyncSession) -> TeamIndex:
+    """Every club with its spellings and a label (latest league and season) for telling clubs apart."""
+    teams = {team.id: team for team in (await session.exec(select(Team))).all()}
+    spellings: dict[int, list[str]] = {team_id: [] for team_id in teams}
+    for alias in (await session.exec(select(TeamAlias))).all():
+        spellings[alias.team_id].append(alias.alias)
+    latest: dict[int, tuple[int, str]] = {}
+    rows = await session.exec(
+        select(Entry.team_id, Entry.league, Season.year).join(Season, Entry.season_id == Season.id)
+    )
+    for team_id, league, year in rows.all():
+        if team_id not in latest or year > latest[team_id][0]:
+            latest[team_id] = (year, league)
+    indexed = []
+    for team_id, team in teams.items():
+        year, league = latest.get(team_id, (None, ""))
+        label = " · ".join(str(part) for part in (team.name, league, year) if part)
+        indexed.append(IndexedTeam(name=team.name, label=label, spellings=tuple(spellings[team_id])))
+    return TeamIndex(indexed)
+
+
+def resolve(index: TeamIndex, query: str) -> str:
+    """The canonical name of the one club `query` names; raises when none or several do."""
+    wanted = query.strip()
+    if not wanted:
+        raise TeamNotFound("Type a club's name.")
+    found = index.match(wanted)
+    if found.team is not None:
+        return found.team
+    if found.candidates:
+        raise AmbiguousTeam(
+            f"'{wanted}' could be several clubs: pick one.", candidates=found.candidates[:25], query=wanted
+        )
+    hint = f" Did you mean {', '.join(found.suggestions)}?" if found.suggestions else ""
+    raise TeamNotFound(f"No club called '{wanted}' is in the records.{hint}", candidates=found.suggestions)
 
 
 async def find_team(session: AsyncSession, query: str) -> Team:
     """The one club `query` names; raises when none or several do."""
-    wanted = query.strip()
-    if not wanted:
-        raise TeamNotFound("Type a club's name.")
-    teams = {team.id: team for team in (await session.exec(select(Team))).all()}
-    aliases = (await session.exec(select(TeamAlias))).all()
-    exact = {t.id for t in teams.values() if t.name.casefold() == wanted.casefold()}
-    exact |= {a.team_id for a in aliases if a.alias.casefold() == wanted.casefold()}
-    if len(exact) == 1:
-        return teams[exact.pop()]
-    key = normalise(wanted)
-    found = exact or {t.id for t in teams.values() if t.key == key} | {
-        a.team_id for a in aliases if a.key == key
-    }
-    if len(found) == 1:
-        return teams[found.pop()]
-    if found:
-        names = sorted(teams[team_id].name for team_id in found)
-        raise AmbiguousTeam(f"'{wanted}' could be several clubs.", candidates=names)
-    spellings = {t.name for t in teams.values()} | {a.alias for a in aliases}
-    by_spelling = {a.alias: teams[a.team_id].name for a in aliases} | {t.name: t.name for t in teams.values()}
-    suggestions: list[str] = []
-    for spelling, _score in propose_matches(wanted, spellings, limit=5, cutoff=60):
-        if by_spelling[spelling] not in suggestions:
-            suggestions.append(by_spelling[spelling])
-    hint = f" Did you mean {', '.join(suggestions[:3])}?" if suggestions else ""
-    raise TeamNotFound(f"No club called '{wanted}' is in the records.{hint}", candidates=suggestions[:3])
+    name = resolve(await team_index(session), query)
+    return (await session.exec(select(Team).where(Team.name == name))).one()
 
 
 async def season_years(session: AsyncSession) -> list[int]:
