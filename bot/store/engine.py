@@ -88,6 +88,22 @@ class Store:
         async with self.sessions() as session:
             yield session
 
+    async def get_meta(self, key: str) -> str | None:
+        """A small fact about the store (see `StoreMeta`)."""
+        from bot.store.models import StoreMeta
+
+        async with self.session() as session:
+            row = await session.get(StoreMeta, key)
+            return row.value if row else None
+
+    async def set_meta(self, key: str, value: str) -> None:
+        """Record a small fact about the store."""
+        from bot.store.models import StoreMeta
+
+        async with self.session() as session:
+            await session.merge(StoreMeta(key=key, value=value))
+            await session.commit()
+
     async def close(self) -> None:
         """Release every connection."""
         await self.engine.dispose()

@@ -1,0 +1,205 @@
+"""The discord.py bot: loads the cogs, opens the store, syncs commands when they changed, handles errors."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import hashlib
+import json
+import logging
+import pkgutil
+import sys
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+import cogs
+from bot.answers.errors import AmbiguousTeam, AnswerError
+from bot.answers.lookup import team_index
+from bot.names import TeamIndex
+from bot.render.embed import TeamPicker, error_text
+from bot.settings import Settings
+from bot.store.engine import Store
+
+log = logging.getLogger(__name__)
+SOMETHING_WENT_WRONG = (
+    "Something went wrong on our side while answering. It has been logged; please try again."
+)
+
+
+def extension_names() -> list[str]:
+    """Every cog module in `cogs/` (packages and `_private` modules are helpers, not extensions)."""
+    return sorted(
+        f"{cogs.__name__}.{module.name}"
+        for module in pkgutil.iter_modules(cogs.__path__)
+        if not module.ispkg and not module.name.startswith("_")
+    )
+
+
+def unwrap(error: BaseException) -> BaseException:
+    """The project's own error inside discord.py's wrappers (transformer and invoke errors)."""
+    if isinstance(error, app_commands.CommandInvokeError):
+        return error.original
+    if isinstance(error, app_commands.TransformerError) and error.__cause__ is not None:
+        return error.__cause__
+    return error
+
+
+async def respond(interaction: discord.Interaction, **message: Any) -> None:
+    """Reply to an interaction whether or not it has been answered yet."""
+    if interaction.response.is_done():
+        await interaction.followup.send(**message)
+    else:
+        await interaction.response.send_message(**message)
+
+
+class OpenCupTree(app_commands.CommandTree["OpenCupBot"]):
+    """The command tree, with one error handler for every command."""
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError, /
+    ) -> None:
+        """Turn typed errors into friendly ephemeral replies; log anything else and say so."""
+        cause = unwrap(error)
+        if isinstance(cause, AmbiguousTeam) and isinstance(interaction.command, app_commands.Command):
+            await self._offer_choice(interaction, interaction.command, cause)
+        elif isinstance(cause, AnswerError):
+            await respond(interaction, content=error_text(cause), ephemeral=True)
+        else:
+            options = getattr(interaction, "data", {}) or {}
+            log.error(
+                "command %s failed (user %s, guild %s, channel %s, options %s)",
+                getattr(interaction.command, "qualified_name", "?"),
+                interaction.user.id,
+                interaction.guild_id,
+                interaction.channel_id,
+                json.dumps(options.get("options", []))[:500],
+                exc_info=cause,
+            )
+            try:
+                await respond(interaction, content=SOMETHING_WENT_WRONG, ephemeral=True)
+            except discord.HTTPException:
+                log.exception("could not even say that something went wrong")
+
+    async def _offer_choice(
+        self,
+        interaction: discord.Interaction,
+        command: app_commands.Command[Any, ..., Any],
+        error: AmbiguousTeam,
+    ) -> None:
+        namespace = interaction.namespace
+
+        async def answer_with(picked: discord.Interaction, team: str) -> None:
+            chosen = copy.copy(namespace)
+            for name, value in vars(namespace).items():
+                if value == error.query:
+                    setattr(chosen, name, team)
+            try:
+                # discord.py has no public "invoke with these options"; this is what the tree itself calls.
+                await command._invoke_with_namespace(picked, chosen)
+            except app_commands.AppCommandError as failure:
+                await self.on_error(picked, failure)
+            try:
+                await interaction.edit_original_response(content=f"You picked **{team}**.", view=None)
+            except discord.HTTPException:
+                log.debug("the pick menu could not be closed", exc_info=True)
+
+        picker = TeamPicker(owner_id=interaction.user.id, candidates=error.candidates, on_pick=answer_with)
+        await respond(interaction, content=error_text(error), view=picker, ephemeral=True)
+
+
+class OpenCupBot(commands.AutoShardedBot):
+    """The Open Cup Bot."""
+
+    def __init__(self, settings: Settings, *, store: Store | None = None, **options: Any) -> None:
+        """A bot for `settings`; tests may hand in a `store` and discord.py options."""
+        options.setdefault("intents", discord.Intents.default())
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=OpenCupTree,
+            **options,
+        )
+        self.settings = settings
+        self.store = store or Store(settings.resolved_database_url(), settings.data_dir)
+        self.team_index = TeamIndex()
+        self.failed_extensions: dict[str, BaseException] = {}
+        self.synced_scopes: list[str] = []
+
+    async def setup_hook(self) -> None:
+        """Open the store, load every cog (a broken one is only logged), sync commands if they changed."""
+        await self.store.open()
+        await self.refresh_team_index()
+        for name in extension_names():
+            try:
+                await self.load_extension(name)
+            except Exception as failure:
+                self.failed_extensions[name] = failure
+                log.exception("extension %s failed to load; the others still load", name)
+        await self.sync_commands()
+
+    async def refresh_team_index(self) -> None:
+        """Rebuild the in-memory team index (after loading data or changing teams and aliases)."""
+        async with self.store.session() as session:
+            self.team_index = await team_index(session)
+
+    def command_payload(self, guild: discord.abc.Snowflake | None) -> list[dict[str, Any]]:
+        """What a sync would send for `guild` (or globally)."""
+        return [command.to_dict(self.tree) for command in self.tree.get_commands(guild=guild)]
+
+    async def sync_commands(self) -> None:
+        """Sync to each guild in GUILD_IDS (instant) or globally, only when the command set changed."""
+        guilds: list[discord.abc.Snowflake | None] = [discord.Object(id=g) for g in self.settings.guild_ids]
+        for guild in guilds or [None]:
+            if guild is not None:
+                self.tree.copy_global_to(guild=guild)
+            payload = json.dumps(self.command_payload(guild), sort_keys=True)
+            digest = hashlib.sha256(payload.encode()).hexdigest()
+            scope = f"guild {guild.id}" if guild is not None else "global"
+            key = f"command_hash:{self.application_id}:{scope}"
+            if await self.store.get_meta(key) == digest:
+                log.info("commands unchanged for %s: not syncing", scope)
+                continue
+            await self.tree.sync(guild=guild)
+            await self.store.set_meta(key, digest)
+            self.synced_scopes.append(scope)
+            log.info("synced %d commands to %s", len(json.loads(payload)), scope)
+
+    async def close(self) -> None:
+        """Log out, then release the store."""
+        try:
+            await super().close()
+        finally:
+            await self.store.close()
+
+
+def run_bot(settings: Settings) -> int:
+    """Run the bot until it is stopped; a refused token is one clear line, not a traceback."""
+    level = logging.getLevelName(settings.log_level.upper())
+    discord.utils.setup_logging(level=level if isinstance(level, int) else logging.INFO)
+
+    async def main() -> None:
+        async with OpenCupBot(settings) as bot:
+            await bot.start(settings.discord_token or "")
+
+    try:
+        asyncio.run(main())
+    except discord.LoginFailure:
+        print(
+            "Discord refused the token in DISCORD_TOKEN: copy a fresh one from the developer portal "
+            "(Applications → your app → Bot → Reset Token).",
+            file=sys.stderr,
+        )
+        return 1
+    except discord.PrivilegedIntentsRequired:
+        print(
+            "Discord refused an intent this bot asked for; enable it in the developer portal.",
+            file=sys.stderr,
+        )
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    return 0

@@ -1,0 +1,42 @@
+"""`/result`: a club's results, or two clubs head to head."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.answers.commands import COMMANDS
+from bot.answers.result import result
+from bot.client import OpenCupBot
+from bot.render.embed import render_embed
+from cogs.shared.teams import SeasonOption, TeamOption
+
+SPEC = COMMANDS["result"]
+
+
+class ResultCog(commands.Cog):
+    """The /result command."""
+
+    def __init__(self, bot: OpenCupBot) -> None:
+        """Keep the bot for its store."""
+        self.bot = bot
+
+    @app_commands.command(name=SPEC.name, description=SPEC.description)
+    @app_commands.describe(**{option.name: option.description for option in SPEC.options})
+    async def result(
+        self,
+        interaction: discord.Interaction,
+        team: TeamOption,
+        opponent: TeamOption | None = None,
+        season: SeasonOption | None = None,
+    ) -> None:
+        """Answer /result."""
+        async with self.bot.store.session() as session:
+            answer = await result(session, team=team, opponent=opponent, season=season)
+        await interaction.response.send_message(embed=render_embed(answer))
+
+
+async def setup(bot: OpenCupBot) -> None:
+    """Load the cog."""
+    await bot.add_cog(ResultCog(bot))

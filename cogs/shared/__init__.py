@@ -1,0 +1,1 @@
+"""Helpers shared by the cogs (not an extension)."""
