@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import copy
 import hashlib
 import json
 import logging
 import pkgutil
 import sys
+import weakref
 from typing import Any
 
 import discord
@@ -67,6 +67,8 @@ class OpenCupTree(app_commands.CommandTree["OpenCupBot"]):
             await self._offer_choice(interaction, interaction.command, cause)
         elif isinstance(cause, AnswerError):
             await respond(interaction, content=error_text(cause), ephemeral=True)
+        elif isinstance(cause, app_commands.CheckFailure):
+            await respond(interaction, content="You can't use this command here.", ephemeral=True)
         else:
             options = getattr(interaction, "data", {}) or {}
             log.error(
@@ -92,21 +94,21 @@ class OpenCupTree(app_commands.CommandTree["OpenCupBot"]):
         namespace = interaction.namespace
 
         async def answer_with(picked: discord.Interaction, team: str) -> None:
-            chosen = copy.copy(namespace)
-            for name, value in vars(namespace).items():
-                if value == error.query:
-                    setattr(chosen, name, team)
+            # Namespace answers None for any attribute, so copy.copy cannot clone it: build one by hand.
+            chosen = app_commands.Namespace.__new__(app_commands.Namespace)
+            chosen.__dict__.update({k: (team if v == error.query else v) for k, v in vars(namespace).items()})
             try:
                 # discord.py has no public "invoke with these options"; this is what the tree itself calls.
                 await command._invoke_with_namespace(picked, chosen)
-            except app_commands.AppCommandError as failure:
-                await self.on_error(picked, failure)
+            except Exception as failure:
+                await self.on_error(picked, failure)  # type: ignore[arg-type]
             try:
                 await interaction.edit_original_response(content=f"You picked **{team}**.", view=None)
             except discord.HTTPException:
                 log.debug("the pick menu could not be closed", exc_info=True)
 
         picker = TeamPicker(owner_id=interaction.user.id, candidates=error.candidates, on_pick=answer_with)
+        self.client.open_views.add(picker)
         await respond(interaction, content=error_text(error), view=picker, ephemeral=True)
 
 
@@ -125,9 +127,11 @@ class OpenCupBot(commands.AutoShardedBot):
         )
         self.settings = settings
         self.store = store or Store(settings.resolved_database_url(), settings.data_dir)
+        self._owns_store = store is None  # a store handed in belongs to the caller, who closes it
         self.team_index = TeamIndex()
         self.failed_extensions: dict[str, BaseException] = {}
         self.synced_scopes: list[str] = []
+        self.open_views: weakref.WeakSet[discord.ui.View] = weakref.WeakSet()  # stopped on close
 
     async def setup_hook(self) -> None:
         """Open the store, load every cog (a broken one is only logged), sync commands if they changed."""
@@ -169,24 +173,28 @@ class OpenCupBot(commands.AutoShardedBot):
             log.info("synced %d commands to %s", len(json.loads(payload)), scope)
 
     async def close(self) -> None:
-        """Log out, then release the store."""
+        """Stop open menus, log out, then release the store if it is the bot's own."""
+        for view in list(self.open_views):
+            view.stop()
         try:
             await super().close()
         finally:
-            await self.store.close()
+            if self._owns_store:
+                await self.store.close()
+
+
+async def serve(settings: Settings, **options: Any) -> None:
+    """Log in and run until closed; the store is closed on the way out."""
+    async with OpenCupBot(settings, **options) as bot:
+        await bot.start(settings.discord_token or "")
 
 
 def run_bot(settings: Settings) -> int:
     """Run the bot until it is stopped; a refused token is one clear line, not a traceback."""
     level = logging.getLevelName(settings.log_level.upper())
     discord.utils.setup_logging(level=level if isinstance(level, int) else logging.INFO)
-
-    async def main() -> None:
-        async with OpenCupBot(settings) as bot:
-            await bot.start(settings.discord_token or "")
-
     try:
-        asyncio.run(main())
+        asyncio.run(serve(settings))
     except discord.LoginFailure:
         print(
             "Discord refused the token in DISCORD_TOKEN: copy a fresh one from the developer portal "

@@ -1,0 +1,246 @@
+"""The production bot, on the real discord.py client, against the loopback Discord and the real data."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import discord
+import pytest
+from sqlalchemy import delete
+
+import bot.client as client_module
+from bot.client import OpenCupBot, run_bot, serve
+from bot.settings import Settings
+from bot.store.engine import Store
+from bot.store.models import StoreMeta
+from tests.support.loopback_discord import FakeGuild, FakeUser, LoopbackDiscord, snowflake_on_shard
+
+NO_MENTIONS = {"parse": []}
+APPLICATION = FakeUser(name="Open Cup Bot", bot=True)  # one application across restarts
+
+
+async def forget_synced_commands(store: Store) -> None:
+    """Make the next start sync afresh (the store remembers what was synced)."""
+    async with store.session() as session:
+        connection = await session.connection()
+        await connection.execute(delete(StoreMeta).where(StoreMeta.key.startswith("command_hash:")))
+        await session.commit()
+
+
+@asynccontextmanager
+async def running(
+    store: Store,
+    *,
+    shards: int = 1,
+    guild_ids: list[int] | None = None,
+    guilds: list[FakeGuild] | None = None,
+    fresh_discord: bool = True,
+) -> AsyncIterator[tuple[LoopbackDiscord, OpenCupBot]]:
+    if fresh_discord:  # a new loopback Discord knows no commands: the bot must sync
+        await forget_synced_commands(store)
+    guilds = guilds or [FakeGuild(name="Open Cup fans")]
+    async with LoopbackDiscord(
+        guilds=guilds,
+        users=[FakeUser(name="fan"), FakeUser(name="other fan")],
+        shards=shards,
+        bot_user=APPLICATION,
+    ) as fake:
+        bot = OpenCupBot(Settings(guild_ids=guild_ids or []), store=store, guild_ready_timeout=0.1)
+        async with fake.run(bot):
+            yield fake, bot
+        fake.assert_clean()
+
+
+@pytest.fixture
+async def live(store: Store) -> AsyncIterator[tuple[LoopbackDiscord, OpenCupBot]]:
+    async with running(store) as pair:
+        yield pair
+
+
+def embed_text(embed: dict) -> str:
+    parts = [embed.get("title", ""), embed.get("description", ""), embed.get("footer", {}).get("text", "")]
+    parts += [f"{field['name']} {field['value']}" for field in embed.get("fields", [])]
+    return "\n".join(parts)
+
+
+async def test_login_ready_and_synced_commands(live) -> None:
+    """The bot logs in, gets READY, and syncs /path and /result with descriptions and autocomplete."""
+    fake, bot = live
+    assert bot.is_ready() and bot.failed_extensions == {}
+    synced = {command["name"]: command for command in fake.synced_commands[None]}
+    assert {"path", "result"} <= set(synced)
+    path = synced["path"]
+    assert path["description"].startswith("A club's route")
+    options = {option["name"]: option for option in path["options"]}
+    assert options["team"]["required"] and options["team"]["autocomplete"]
+    assert options["team"]["description"] and options["season"]["description"]
+    assert not options["season"].get("required")
+    result_options = {option["name"] for option in synced["result"]["options"]}
+    assert result_options == {"team", "opponent", "season"}
+
+
+async def test_path_folsom_embed(live) -> None:
+    """`/path team:folsom season:2024` answers within 3 s with an embed saying FC Folsom qualified."""
+    fake, _bot = live
+    response = await fake.slash("path", {"team": "folsom", "season": 2024})
+    assert response.accepted and response.elapsed < 3
+    [embed] = response.embeds
+    assert embed["title"].startswith("FC Folsom — 2024")
+    assert "Qualified for the tournament proper" in embed["description"]
+    assert embed["color"] == discord.Colour.green().value
+    assert [field["name"] for field in embed["fields"]] == [
+        "First Qualifying Round · 2024",
+        "Second Qualifying Round · 2024",
+        "Third Qualifying Round · 2024",
+        "Fourth Qualifying Round · 2024",
+    ]
+    assert "BattleBorn FC" in embed["fields"][0]["value"] and "3-2" in embed["fields"][0]["value"]
+    assert "2024 season" in embed["footer"]["text"] and "000_789a3d893517aefb.txt" in embed["footer"]["text"]
+    assert response.allowed_mentions == NO_MENTIONS and not response.ephemeral
+
+
+async def test_result_round_trip(live) -> None:
+    """`/result` for a club's season and head to head across a rename."""
+    fake, _bot = live
+    season = await fake.slash("result", {"team": "Holac FC"})
+    text = embed_text(season.embeds[0])
+    assert "Holac FC — 2024 results" in text and "won on penalties (score unknown)" in text
+    h2h = await fake.slash("result", {"team": "azteca", "opponent": "harpo's fc"})
+    text = embed_text(h2h.embeds[0])
+    assert "Azteca FC v Harpos FC — head to head" in text and "2 meetings" in text
+
+
+async def test_autocomplete(live) -> None:
+    """Autocomplete: at most 25 labelled choices, best first, answered from memory."""
+    fake, _bot = live
+    choices = await fake.autocomplete("path", focused="team", value="fol")
+    assert choices[0] == {"name": "FC Folsom · UPSL · 2024", "value": "FC Folsom"}
+    everyone = await fake.autocomplete("path", focused="team", value="")
+    assert len(everyone) == 25
+    miami = await fake.autocomplete("result", focused="opponent", value="miami")
+    names = [choice["value"] for choice in miami]
+    assert {"Miami United FC", "Hodler Miami FC", "Miami Soccer Academy"} <= set(names)
+    assert all(1 <= len(choice["name"]) <= 100 for choice in miami)
+
+
+async def test_ambiguous_name_offers_a_menu_and_the_pick_answers(live) -> None:
+    """'miami' is several clubs: an ephemeral menu; picking Miami United FC answers /path for it."""
+    fake, _bot = live
+    asked = await fake.slash("path", {"team": "miami", "season": 2024})
+    assert asked.ephemeral and "could be several clubs" in asked.content
+    [row] = asked.components
+    [menu] = row["components"]
+    labels = [option["label"] for option in menu["options"]]
+    assert "Miami United FC" in labels and "Hodler Miami FC" in labels
+    picked = await fake.press(asked, custom_id=menu["custom_id"], values=["Miami United FC"])
+    [embed] = picked.embeds
+    assert embed["title"].startswith("Miami United FC — 2024")
+    assert "Qualified" in embed["description"]
+    await fake.wait_until(lambda: asked.edits)
+    assert "You picked **Miami United FC**" in asked.edits[-1]["content"]
+
+
+async def test_someone_else_cannot_pick(live) -> None:
+    """Only the person who asked may use the pick menu."""
+    fake, _bot = live
+    asked = await fake.slash("path", {"team": "austin"})
+    menu = asked.components[0]["components"][0]
+    other = fake.users[1]
+    refused = await fake.press(asked, custom_id=menu["custom_id"], values=["Austin Thunder"], user=other)
+    assert refused.ephemeral and "someone else" in refused.content
+
+
+async def test_unknown_team_is_a_friendly_ephemeral_error(live) -> None:
+    """A club that is not there: an ephemeral 'not in the records' with a suggestion."""
+    fake, _bot = live
+    response = await fake.slash("path", {"team": "Sharktopis"})
+    assert response.ephemeral
+    assert (
+        "No club called 'Sharktopis'" in response.content and "Sharktopus Football Club" in response.content
+    )
+    nothing = await fake.slash("path", {"team": "Manchester United"})
+    assert nothing.ephemeral and "No club called" in nothing.content
+
+
+async def test_mentions_are_never_parsed(live) -> None:
+    """A team name with @everyone and a role mention pings no one."""
+    fake, _bot = live
+    response = await fake.slash("path", {"team": "@everyone <@&123> **bold**"})
+    assert response.ephemeral and response.allowed_mentions == NO_MENTIONS
+    assert "\\*\\*bold\\*\\*" in response.content
+    assert fake.mention_log and all(entry.allowed_mentions == NO_MENTIONS for entry in fake.mention_log)
+
+
+async def test_a_crash_inside_a_command_gets_a_friendly_reply(live, monkeypatch, caplog) -> None:
+    """An unexpected exception is logged with the interaction's details; the user is told, kindly."""
+    fake, _bot = live
+
+    async def broken(*_args, **_kwargs):
+        raise RuntimeError("boom")
+
+    # load_extension runs a fresh copy of the module: patch the one the bot loaded.
+    monkeypatch.setattr(sys.modules["cogs.path"], "path", broken)
+    with caplog.at_level(logging.ERROR, logger="bot.client"):
+        response = await fake.slash("path", {"team": "folsom"})
+    assert response.ephemeral and response.content == client_module.SOMETHING_WENT_WRONG
+    assert any("command path failed" in record.getMessage() and record.exc_info for record in caplog.records)
+
+
+async def test_sync_only_when_commands_change(store: Store) -> None:
+    """A second start with the same commands does not sync again; guild sync when GUILD_IDS is set."""
+    async with running(store) as (fake, bot):
+        assert bot.synced_scopes == ["global"] and len(fake.sync_calls) == 1
+    async with running(store, fresh_discord=False) as (fake, bot):
+        assert bot.synced_scopes == [] and fake.sync_calls == []
+    guild = FakeGuild(name="test server")
+    async with running(store, guild_ids=[guild.id], guilds=[guild], fresh_discord=False) as (fake, bot):
+        assert bot.synced_scopes == [f"guild {guild.id}"]
+        assert {command["name"] for command in fake.synced_commands[guild.id]} >= {"path", "result"}
+
+
+async def test_two_shards(store: Store) -> None:
+    """Auto-sharding: two shards from GET /gateway/bot, each with its guild, both answering."""
+    guilds = [
+        FakeGuild(name="east", id=snowflake_on_shard(0, 2)),
+        FakeGuild(name="west", id=snowflake_on_shard(1, 2)),
+    ]
+    async with running(store, shards=2, guilds=guilds) as (fake, bot):
+        assert bot.shard_count == 2 and sorted(bot.shards) == [0, 1]
+        assert sorted(identify["shard"][0] for identify in fake.identifies) == [0, 1]
+        for guild in guilds:
+            response = await fake.slash("path", {"team": "holac"}, guild=guild)
+            assert response.embeds[0]["title"].startswith("Holac FC")
+
+
+async def test_broken_extension_is_logged_and_the_rest_load(store: Store, monkeypatch, caplog) -> None:
+    """A cog that fails to load is logged with its traceback; the others still answer."""
+    names = client_module.extension_names()
+    monkeypatch.setattr(client_module, "extension_names", lambda: ["cogs.does_not_exist", *names])
+    with caplog.at_level(logging.ERROR, logger="bot.client"):
+        async with running(store) as (fake, bot):
+            assert list(bot.failed_extensions) == ["cogs.does_not_exist"]
+            response = await fake.slash("path", {"team": "folsom"})
+            assert response.embeds
+    assert any("cogs.does_not_exist" in record.getMessage() and record.exc_info for record in caplog.records)
+
+
+async def test_invalid_token(store: Store) -> None:
+    """A refused token raises LoginFailure at login."""
+    async with LoopbackDiscord(invalid_token=True):
+        with pytest.raises(discord.LoginFailure):
+            await serve(Settings(discord_token="not-a-token"), store=store)
+
+
+def test_run_turns_a_refused_token_into_one_line(monkeypatch, capsys) -> None:
+    """`run` with a refused token prints one clear line naming DISCORD_TOKEN and exits 1."""
+
+    async def refused(_settings):
+        raise discord.LoginFailure("Improper token has been passed.")
+
+    monkeypatch.setattr(client_module, "serve", refused)
+    assert run_bot(Settings(discord_token="x")) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "DISCORD_TOKEN" in err and "Traceback" not in err
