@@ -62,12 +62,16 @@ async def test_unchanged_data_is_not_reloaded(store: Store) -> None:
         assert await ensure_loaded(session, store.data_dir) is False
 
 
-async def test_changed_data_is_reloaded(empty_url: str, data_dir: Path, tmp_path: Path) -> None:
-    """A changed data/ (a corrected score) replaces the loaded facts; club ids stay the same."""
+async def store_on_copy(url: str, data_dir: Path, tmp_path: Path) -> tuple[Store, Path]:
+    """An opened store loaded from a private copy of data/ that the test may change."""
     copy = tmp_path / "data"
     shutil.copytree(data_dir, copy)
-    first = Store(empty_url, copy)
-    await first.open()
+    return await Store(url, copy).open(), copy
+
+
+async def test_changed_data_is_reloaded(empty_url: str, data_dir: Path, tmp_path: Path) -> None:
+    """A changed data/ (a corrected score) replaces the loaded facts; club ids stay the same."""
+    first, copy = await store_on_copy(empty_url, data_dir, tmp_path)
     async with first.session() as session:
         folsom = (await session.exec(select(Team).where(Team.name == "FC Folsom"))).one()
     await first.close()
@@ -90,10 +94,7 @@ async def test_changed_data_is_reloaded(empty_url: str, data_dir: Path, tmp_path
 
 async def test_reload_keeps_moderator_edits(empty_url: str, data_dir: Path, tmp_path: Path) -> None:
     """Once a moderator has changed a fixture, a changed data/ does not silently overwrite it."""
-    copy = tmp_path / "data"
-    shutil.copytree(data_dir, copy)
-    store = Store(empty_url, copy)
-    await store.open()
+    store, copy = await store_on_copy(empty_url, data_dir, tmp_path)
     async with store.session() as session:
         fixture = (await session.exec(select(Fixture).where(Fixture.number == 1))).first()
         session.add(
