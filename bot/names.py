@@ -12,11 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 # Whole designators a club name may carry; dropped so "Rebels SC" and "Rebels Soccer Club" agree.
 _DESIGNATOR_PHRASES = ("soccer club", "football club", "athletic club", "futbol club", "club de futbol")
-_DESIGNATOR_WORDS = {"fc", "sc", "ac", "cf"}
-# Short forms fans and sources use interchangeably.
+_DESIGNATOR_WORDS = {"fc", "sc", "ac", "cf", "the"}
+# Short forms fans and sources use interchangeably (symmetric: applied to names and queries alike).
 _SHORT_FORMS = {
     "ny": "new york",
     "nyc": "new york city",
@@ -26,31 +27,92 @@ _SHORT_FORMS = {
     "intl": "international",
     "utd": "united",
     "st": "saint",
+    "philly": "philadelphia",
+    "phila": "philadelphia",
+    "jax": "jacksonville",
+    "okc": "oklahoma city",
+    "sd": "san diego",
+    "tx": "texas",
+    "tn": "tennessee",
+    "n": "north",
+    "s": "south",
+    "e": "east",
+    "w": "west",
 }
+_NUMBER_WORDS = {
+    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
+    "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
+}  # fmt: skip
 _APOSTROPHES = "'\u2019\u2018`\u00b4"
+# Letters that Unicode does not decompose into a base letter and an accent.
+_PLAIN_LETTERS = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "đ": "d",
+        "Đ": "D",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ı": "i",
+    }
+)
 
 
 def fold(text: str) -> str:
     """Lower-case, strip accents and apostrophes, turn other punctuation into spaces."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.translate(_PLAIN_LETTERS))
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
     plain = plain.replace("&", " and ")
     for mark in _APOSTROPHES:
         plain = plain.replace(mark, "")
     plain = plain.replace(".", "")
     plain = re.sub(r"[^a-z0-9]+", " ", plain)
+    plain = re.sub(r"\b([a-z]) (\d+)\b", r"\1\2", plain)  # "u 23" (from U-23) is "u23"
+    plain = re.sub(r"(\w{3,})our\b", r"\1or", plain)  # harbour / harbor
     return " ".join(plain.split())
 
 
-def normalise(name: str) -> str:
+def normalise(name: str, *, numbers: bool = True) -> str:
     """The comparison key of a club name: folded, short forms expanded, designators dropped."""
     words = [_SHORT_FORMS.get(word, word) for word in fold(name).split()]
+    if numbers:
+        words = [_NUMBER_WORDS.get(word, word) for word in words]
     text = " ".join(words)
     stripped = text
     for phrase in _DESIGNATOR_PHRASES:
         stripped = re.sub(rf"\b{phrase}\b", " ", stripped)
     kept = [word for word in stripped.split() if word not in _DESIGNATOR_WORDS]
     return " ".join(kept) or text
+
+
+def compact(name: str) -> str:
+    """The key without spaces and without number words turned into digits ("Battle Born" = "BattleBorn")."""
+    return normalise(name, numbers=False).replace(" ", "")
+
+
+def _acronym_variants(key: str) -> set[str]:
+    """The key with one run of consecutive words written as initials ("south carolina united" → "scu")."""
+    words = key.split()
+    variants = set()
+    for start in range(len(words)):
+        for end in range(start + 2, min(len(words), start + 4) + 1):
+            initials = "".join(word[0] for word in words[start:end])
+            variant = [*words[:start], initials, *words[end:]]
+            if len(variant) > 1 or len(initials) >= 3:
+                variants.add(" ".join(variant))
+    return variants
+
+
+def _typo_allowance(word: str) -> int:
+    """How many slips (Damerau-Levenshtein) a typed word may have: none in short words."""
+    if len(word) <= 3 or word.isdigit():
+        return 0
+    return 1 if len(word) <= 7 else 2
 
 
 @dataclass(frozen=True)
@@ -129,65 +191,125 @@ class NameMatch:
 
 
 class TeamIndex:
-    """Every club's spellings in memory: lookups and autocomplete without a database round trip."""
+    """Every club's spellings in memory: lookups and autocomplete without a database round trip.
+
+    A lookup tries, in order: the exact spelling; the normalised key (confident only when no other club's
+    name holds the same words); whole-word containment; the compact key and acronyms; and whole words
+    with a typo or two. One club found → a match; several → ranked candidates; none → suggestions.
+    """
 
     def __init__(self, teams: Iterable[IndexedTeam] = ()) -> None:
         """Index `teams`."""
         self.teams = sorted(teams, key=lambda team: team.name.casefold())
         self._folded: dict[str, set[int]] = {}
         self._keys: dict[str, set[int]] = {}
+        self._compact: dict[str, set[int]] = {}
+        self._acronyms: dict[str, set[int]] = {}
+        self._words: dict[str, set[int]] = {}
         self._choices: list[str] = []
         self._owners: list[int] = []
+        self._spelling_words: list[tuple[int, tuple[str, ...]]] = []
         for position, team in enumerate(self.teams):
             for spelling in {team.name, *team.spellings}:
                 key = normalise(spelling)
-                self._folded.setdefault(spelling.casefold(), set()).add(position)
+                self._folded.setdefault(fold(spelling), set()).add(position)
                 self._keys.setdefault(key, set()).add(position)
+                self._compact.setdefault(compact(spelling), set()).add(position)
+                for variant in _acronym_variants(key):
+                    self._acronyms.setdefault(variant, set()).add(position)
+                for word in key.split():
+                    self._words.setdefault(word, set()).add(position)
                 self._choices.append(key)
                 self._owners.append(position)
+                # Typed designators ("coronado athletic") may still be matched, so keep the folded words too.
+                self._spelling_words.append(
+                    (position, tuple(dict.fromkeys(key.split() + fold(spelling).split())))
+                )
 
     def __len__(self) -> int:
         """How many clubs are indexed."""
         return len(self.teams)
 
-    def _ranked(self, query_key: str, positions: Iterable[int]) -> list[str]:
-        def closeness(position: int) -> float:
-            team = self.teams[position]
-            return max(fuzz.ratio(query_key, normalise(s)) for s in (team.name, *team.spellings))
+    def _closeness(self, query_key: str, position: int) -> float:
+        team = self.teams[position]
+        return max(fuzz.ratio(query_key, normalise(s)) for s in (team.name, *team.spellings))
 
-        return [
-            self.teams[p].name
-            for p in sorted(set(positions), key=lambda p: (-closeness(p), self.teams[p].name))
-        ]
+    def _ranked(self, query_key: str, positions: Iterable[int]) -> list[str]:
+        order = sorted(set(positions), key=lambda p: (-self._closeness(query_key, p), self.teams[p].name))
+        return [self.teams[p].name for p in order]
+
+    def _decide(self, query_key: str, found: set[int]) -> NameMatch | None:
+        if len(found) == 1:
+            return NameMatch(team=self.teams[next(iter(found))].name)
+        if found:
+            return NameMatch(candidates=self._ranked(query_key, found))
+        return None
+
+    def _containing(self, words: set[str]) -> set[int]:
+        found: set[int] | None = None
+        for word in words:
+            owners = self._words.get(word, set())
+            found = set(owners) if found is None else found & owners
+        if not found:
+            return set()
+        # Every word must stand in one spelling of the club, not spread over several.
+        return {
+            owner for owner, spelling in self._spelling_words if owner in found and words <= set(spelling)
+        }
+
+    def _with_typos(self, words: list[str]) -> dict[int, int]:
+        """Clubs having a spelling in which every typed word appears, each within its typo allowance."""
+        slips: dict[int, int] = {}
+        for owner, spelling in self._spelling_words:
+            total = 0
+            for word in words:
+                allowance = _typo_allowance(word)
+                best = min(
+                    (OSA.distance(word, other, score_cutoff=allowance + 1) for other in spelling), default=99
+                )
+                if best > allowance:
+                    break
+                total += best
+            else:
+                slips[owner] = min(total, slips.get(owner, total))
+        return slips
 
     def match(self, query: str) -> NameMatch:
-        """The club `query` names: exact spelling, then normalised spelling, then whole-word containment."""
+        """The club `query` names, several it may name, or none (with suggestions)."""
         wanted = query.strip()
-        if not wanted:
+        key = normalise(wanted) if wanted else ""
+        if not key or not re.search(r"[a-z0-9]", key):
             return NameMatch()
-        key = normalise(wanted)
-        for found in (self._folded.get(wanted.casefold(), set()), self._keys.get(key, set())):
-            if len(found) == 1:
-                return NameMatch(team=self.teams[next(iter(found))].name)
-            if found:
-                return NameMatch(candidates=self._ranked(key, found))
+        exact = self._folded.get(fold(wanted), set())
+        if exact:
+            return self._decide(key, exact)  # type: ignore[return-value]
         words = set(key.split())
-        containing = {
-            owner
-            for choice, owner in zip(self._choices, self._owners, strict=True)
-            if words <= set(choice.split())
-        }
-        if len(containing) == 1:
-            return NameMatch(team=self.teams[next(iter(containing))].name)
-        if containing:
-            return NameMatch(candidates=self._ranked(key, containing))
-        close = process.extract(key, self._choices, scorer=fuzz.WRatio, limit=10, score_cutoff=70)
-        suggestions: list[str] = []
+        containing = self._containing(words)
+        same_key = self._keys.get(key, set())
+        if same_key:
+            # "irvine" is Irvine FC's key, but Irvine Zeta FC holds the word too: let the user choose.
+            return self._decide(key, same_key | containing)  # type: ignore[return-value]
+        typed_acronyms = {p for variant in _acronym_variants(key) for p in self._keys.get(variant, set())}
+        acronyms = self._acronyms.get(key, set()) | typed_acronyms
+        for found in (containing, self._compact.get(compact(wanted), set()), acronyms):
+            decided = self._decide(key, found)
+            if decided is not None:
+                return decided
+        slips = self._with_typos(key.split())
+        if slips:
+            fewest = min(slips.values())
+            return self._decide(key, {owner for owner, count in slips.items() if count == fewest})  # type: ignore[return-value]
+        return NameMatch(suggestions=self._suggestions(key))
+
+    def _suggestions(self, key: str) -> list[str]:
+        # Plain ratio over whole keys: a shared generic word ("united") is no reason to suggest a club.
+        close = process.extract(key, self._choices, scorer=fuzz.ratio, limit=10, score_cutoff=60)
+        names: list[str] = []
         for _choice, _score, at in close:
             name = self.teams[self._owners[at]].name
-            if name not in suggestions:
-                suggestions.append(name)
-        return NameMatch(suggestions=suggestions[:3])
+            if name not in names:
+                names.append(name)
+        return names[:3]
 
     def suggest(self, query: str, limit: int = 25) -> list[IndexedTeam]:
         """Autocomplete: clubs whose spellings start with, then contain, then resemble what is typed."""
@@ -205,9 +327,8 @@ class TeamIndex:
                 continue
             scored[owner] = max(scored.get(owner, 0.0), score)
         if len(scored) < limit:
-            for _choice, score, at in process.extract(
-                key, self._choices, scorer=fuzz.WRatio, limit=limit * 2, score_cutoff=60
-            ):
+            extra = process.extract(key, self._choices, scorer=fuzz.WRatio, limit=limit * 2, score_cutoff=60)
+            for _choice, score, at in extra:
                 owner = self._owners[at]
                 scored[owner] = max(scored.get(owner, 0.0), float(score))
         ranked = sorted(scored, key=lambda position: (-scored[position], self.teams[position].name))

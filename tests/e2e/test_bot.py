@@ -154,15 +154,15 @@ async def test_someone_else_cannot_pick(live) -> None:
 
 
 async def test_unknown_team_is_a_friendly_ephemeral_error(live) -> None:
-    """A club that is not there: an ephemeral 'not in the records' with a suggestion."""
+    """A club that is not there: an ephemeral 'not in the records' with a suggestion; a typo still answers."""
     fake, _bot = live
-    response = await fake.slash("path", {"team": "Sharktopis"})
+    response = await fake.slash("path", {"team": "Folsom Lake FC"})
     assert response.ephemeral
-    assert (
-        "No club called 'Sharktopis'" in response.content and "Sharktopus Football Club" in response.content
-    )
+    assert "No club called 'Folsom Lake FC'" in response.content and "FC Folsom" in response.content
     nothing = await fake.slash("path", {"team": "Manchester United"})
     assert nothing.ephemeral and "No club called" in nothing.content
+    typo = await fake.slash("path", {"team": "Sharktopis"})
+    assert typo.embeds[0]["title"].startswith("Sharktopus Football Club")
 
 
 async def test_mentions_are_never_parsed(live) -> None:
