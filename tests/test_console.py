@@ -66,6 +66,17 @@ async def test_result_json_and_forfeit_nulls(store: Store) -> None:
     )
 
 
+async def test_team_json_contract(store: Store) -> None:
+    """`/team --json`: match, ambiguous and candidates (best first), as DESIGN.md names them."""
+    found, several, none = await answer_json(
+        store, "/team name:inter sf", "/team name:austin", "/team name:LA Galaxy"
+    )
+    assert (found["data"]["match"], found["data"]["ambiguous"]) == ("Inter San Francisco", False)
+    assert several["data"]["match"] is None and several["data"]["ambiguous"] is True
+    assert set(several["data"]["candidates"]) == {"Austin Thunder", "Austin Longhorns"}
+    assert (none["data"]["match"], none["data"]["ambiguous"], none["data"]["candidates"]) == (None, False, [])
+
+
 async def test_error_json_contract(store: Store) -> None:
     """Errors: ok false, with code, message and candidates; bad input never crashes the console."""
     replies = await answer_json(

@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.answers.errors import BadOption, UnknownCommand
 from bot.answers.path import path
 from bot.answers.result import result
+from bot.answers.team import team
 
 Answer = Callable[..., Awaitable[BaseModel]]
 
@@ -79,6 +80,12 @@ COMMANDS: dict[str, Command] = {
             "A club's route to the Open Cup proper: entry, byes, each tie, status",
             (TEAM, SEASON),
             path,
+        ),
+        Command(
+            "team",
+            "A club's card: names, leagues, seasons, best finish (or the clubs a name may mean)",
+            (Option("name", str, "the club, typed any way (e.g. harpos)", required=True), SEASON),
+            team,
         ),
         Command(
             "result",

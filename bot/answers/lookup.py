@@ -12,12 +12,19 @@ from bot.names import IndexedTeam, TeamIndex
 from bot.store.models import Bye, Entry, Fixture, Round, Season, Team, TeamAlias
 
 
-async def team_index(session: AsyncSession) -> TeamIndex:
-    """Every club with its spellings and a label (latest league and season) for telling clubs apart."""
+async def team_index(session: AsyncSession, *, season: int | None = None) -> TeamIndex:
+    """Every club (of `season`, or of all seasons) with its spellings and a label to tell clubs apart."""
     teams = {team.id: team for team in (await session.exec(select(Team))).all()}
+    if season is not None:
+        entered = (
+            select(Entry.team_id).join(Season, Entry.season_id == Season.id).where(Season.year == season)
+        )
+        keep = set((await session.exec(entered)).all())
+        teams = {team_id: team for team_id, team in teams.items() if team_id in keep}
     spellings: dict[int, list[str]] = {team_id: [] for team_id in teams}
     for alias in (await session.exec(select(TeamAlias))).all():
-        spellings[alias.team_id].append(alias.alias)
+        if alias.team_id in spellings:
+            spellings[alias.team_id].append(alias.alias)
     latest: dict[int, tuple[int, str]] = {}
     rows = await session.exec(
         select(Entry.team_id, Entry.league, Season.year).join(Season, Entry.season_id == Season.id)

@@ -70,3 +70,37 @@ class ResultAnswer(BaseModel):
     matches: list[MatchLine] = Field(default_factory=list)
     other_seasons: list[int] = Field(default_factory=list)
     freshness: Freshness = Field(default_factory=Freshness)
+
+
+class ClubSeason(BaseModel):
+    """A club's part in one season."""
+
+    season: int
+    name_in_season: str
+    league: str = ""
+    league_name: str = ""
+    track: str = ""
+    status: str = ""
+    finish: str = ""
+
+
+class ClubCard(BaseModel):
+    """Who a club is: names, leagues, state, seasons, best finish."""
+
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+    leagues: list[str] = Field(default_factory=list)
+    state: str = ""
+    seasons: list[ClubSeason] = Field(default_factory=list)
+    best_finish: str = ""
+
+
+class TeamAnswer(BaseModel):
+    """`/team`: the club a name means, the clubs it may mean, or none."""
+
+    query: str
+    season: int | None = None
+    match: str | None = None
+    ambiguous: bool = False
+    candidates: list[str] = Field(default_factory=list)
+    card: ClubCard | None = None

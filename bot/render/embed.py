@@ -9,8 +9,8 @@ import discord
 from pydantic import BaseModel
 
 from bot.answers.errors import AnswerError
-from bot.answers.models import Freshness, MatchLine, PathAnswer, ResultAnswer
-from bot.render.text import freshness_words, render_text, score_words, status_words
+from bot.answers.models import Freshness, MatchLine, PathAnswer, ResultAnswer, TeamAnswer
+from bot.render.text import club_lines, freshness_words, render_text, score_words, status_words
 
 COLOURS = {
     "qualified": discord.Colour.green(),
@@ -107,6 +107,20 @@ def _(answer: ResultAnswer) -> discord.Embed:
     if not answer.matches:
         embed.add_field(name="No matches", value="These clubs have not met in the records.", inline=False)
     _footer(embed, answer.season, answer.freshness)
+    return embed
+
+
+@render_embed.register
+def _(answer: TeamAnswer) -> discord.Embed:
+    if answer.card is None:
+        title = "Several clubs match" if answer.ambiguous else "No such club"
+        colour = discord.Colour.gold() if answer.ambiguous else discord.Colour.light_grey()
+    else:
+        title, colour = answer.card.name, discord.Colour.blurple()
+    body = "\n".join(_safe(line) for line in club_lines(answer))
+    embed = discord.Embed(title=_clip(title, 256), description=_clip(body, 4096), colour=colour)
+    if answer.season:
+        embed.set_footer(text=f"{answer.season} season")
     return embed
 
 

@@ -7,7 +7,7 @@ from functools import singledispatch
 from pydantic import BaseModel
 
 from bot.answers.errors import AnswerError
-from bot.answers.models import Freshness, MatchLine, PathAnswer, ResultAnswer
+from bot.answers.models import Freshness, MatchLine, PathAnswer, ResultAnswer, TeamAnswer
 
 _HOW = {
     "regulation": "",
@@ -101,6 +101,43 @@ def _(answer: ResultAnswer) -> str:
         lines.append("other seasons: " + ", ".join(map(str, answer.other_seasons)))
     lines.append(freshness_words(answer.freshness))
     return "\n".join(lines)
+
+
+def club_lines(answer: TeamAnswer) -> list[str]:
+    """A club card (or what the name may mean) as lines of text, shared by the text and embed renderers."""
+    if answer.card is None:
+        if answer.ambiguous:
+            return [
+                f"'{answer.query}' could be several clubs:",
+                *(f"  - {name}" for name in answer.candidates),
+            ]
+        hint = f" Did you mean {', '.join(answer.candidates)}?" if answer.candidates else ""
+        return [f"No club called '{answer.query}' is in the records.{hint}"]
+    card = answer.card
+    lines = []
+    if card.aliases:
+        lines.append("also written: " + ", ".join(card.aliases))
+    if card.leagues:
+        lines.append("leagues: " + ", ".join(card.leagues))
+    if card.state:
+        lines.append(f"state: {card.state}")
+    for played in card.seasons:
+        league = (
+            f" · {played.league}" + (f" ({played.league_name})" if played.league_name else "")
+            if played.league
+            else ""
+        )
+        written = f" · as {played.name_in_season}" if played.name_in_season != card.name else ""
+        lines.append(f"{played.season}: {played.finish}{league}{written}")
+    if card.best_finish:
+        lines.append(f"best finish: {card.best_finish}")
+    return lines
+
+
+@render_text.register
+def _(answer: TeamAnswer) -> str:
+    title = [answer.card.name] if answer.card else []
+    return "\n".join(title + club_lines(answer))
 
 
 def render_error(error: AnswerError) -> str:

@@ -13,6 +13,15 @@ if TYPE_CHECKING:
     from bot.client import OpenCupBot
 
 
+def team_choices(interaction: discord.Interaction, value: str) -> list[app_commands.Choice[str]]:
+    """Up to 25 clubs for what is being typed, best first, labelled with league and latest season."""
+    bot: OpenCupBot = interaction.client  # type: ignore[assignment]
+    return [
+        app_commands.Choice(name=team.label[:100], value=team.name[:100])
+        for team in bot.team_index.suggest(str(value)[:200], limit=25)
+    ]
+
+
 class TeamTransformer(app_commands.Transformer):
     """Turns what was typed into a club's canonical name; autocompletes from the in-memory index."""
 
@@ -25,11 +34,7 @@ class TeamTransformer(app_commands.Transformer):
         self, interaction: discord.Interaction, value: str, /
     ) -> list[app_commands.Choice[str]]:
         """Up to 25 clubs, best first, labelled with league and latest season."""
-        bot: OpenCupBot = interaction.client  # type: ignore[assignment]
-        return [
-            app_commands.Choice(name=team.label[:100], value=team.name[:100])
-            for team in bot.team_index.suggest(str(value)[:200], limit=25)
-        ]
+        return team_choices(interaction, value)
 
 
 TeamOption = app_commands.Transform[str, TeamTransformer]

@@ -71,7 +71,7 @@ async def test_login_ready_and_synced_commands(live) -> None:
     fake, bot = live
     assert bot.is_ready() and bot.failed_extensions == {}
     synced = {command["name"]: command for command in fake.synced_commands[None]}
-    assert {"path", "result"} <= set(synced)
+    assert {"path", "result", "team"} <= set(synced)
     path = synced["path"]
     assert path["description"].startswith("A club's route")
     options = {option["name"]: option for option in path["options"]}
@@ -151,6 +151,18 @@ async def test_someone_else_cannot_pick(live) -> None:
     other = fake.users[1]
     refused = await fake.press(asked, custom_id=menu["custom_id"], values=["Austin Thunder"], user=other)
     assert refused.ephemeral and "someone else" in refused.content
+
+
+async def test_team_card_and_candidates(live) -> None:
+    """`/team` shows a club card publicly; an ambiguous name lists the clubs, only to the asker."""
+    fake, _bot = live
+    card = await fake.slash("team", {"name": "harpos"})
+    [embed] = card.embeds
+    assert embed["title"] == "Harpos FC" and "Harpo's FC" in embed["description"] and not card.ephemeral
+    several = await fake.slash("team", {"name": "austin", "season": 2024})
+    assert several.ephemeral and "Austin Thunder" in several.embeds[0]["description"]
+    choices = await fake.autocomplete("team", focused="name", value="harpo")
+    assert choices[0]["value"] == "Harpos FC"
 
 
 async def test_unknown_team_is_a_friendly_ephemeral_error(live) -> None:

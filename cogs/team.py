@@ -1,0 +1,44 @@
+"""`/team`: a club's card, or the clubs a name may mean."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.answers.commands import COMMANDS
+from bot.answers.team import team
+from bot.client import OpenCupBot
+from bot.render.embed import render_embed
+from cogs.shared.teams import SeasonOption, team_choices
+
+SPEC = COMMANDS["team"]
+
+
+class TeamCog(commands.Cog):
+    """The /team command."""
+
+    def __init__(self, bot: OpenCupBot) -> None:
+        """Keep the bot for its store."""
+        self.bot = bot
+
+    @app_commands.command(name=SPEC.name, description=SPEC.description[:100])
+    @app_commands.describe(**{option.name: option.description for option in SPEC.options})
+    async def team(
+        self, interaction: discord.Interaction, name: str, season: SeasonOption | None = None
+    ) -> None:
+        """Answer /team (ambiguity is part of the answer here, not an error)."""
+        async with self.bot.store.session() as session:
+            answer = await team(session, name=name[:200], season=season)
+        await interaction.response.send_message(embed=render_embed(answer), ephemeral=answer.card is None)
+
+    @team.autocomplete("name")
+    async def _name_choices(
+        self, interaction: discord.Interaction, value: str
+    ) -> list[app_commands.Choice[str]]:
+        return team_choices(interaction, value)
+
+
+async def setup(bot: OpenCupBot) -> None:
+    """Load the cog."""
+    await bot.add_cog(TeamCog(bot))
