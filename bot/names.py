@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -161,15 +161,16 @@ class NameBook:
         return list(self._groups)
 
 
-def propose_matches(
-    name: str, choices: Iterable[str], *, limit: int = 3, cutoff: float = 70
-) -> list[tuple[str, float]]:
-    """Rank the spellings that `name` may be another way of writing (for a person to review)."""
-    keyed = {choice: normalise(choice) for choice in choices if choice != name}
-    found = process.extract(
-        normalise(name), keyed, scorer=fuzz.token_set_ratio, limit=limit, score_cutoff=cutoff
-    )
-    return [(choice, round(score, 1)) for _key, score, choice in found]
+def propose_matches(name: str, choices: Iterable[str], *, limit: int = 3) -> list[tuple[str, float]]:
+    """The spellings `name` may be another way of writing, best first, with a closeness score (0-100).
+
+    The same team index that answers users decides; the score is only for a person reviewing.
+    """
+    spellings = [choice for choice in dict.fromkeys(choices) if choice != name]
+    found = TeamIndex(IndexedTeam(name=s, label=s, spellings=()) for s in spellings).match(name)
+    ranked = [found.team] if found.team else found.candidates or found.suggestions
+    key = normalise(name)
+    return [(choice, round(fuzz.token_set_ratio(key, normalise(choice)), 1)) for choice in ranked[:limit]]
 
 
 @dataclass(frozen=True)
@@ -196,7 +197,12 @@ class TeamIndex:
     A lookup tries, in order: the exact spelling; the normalised key (confident only when no other club's
     name holds the same words); whole-word containment; the compact key and acronyms; and whole words
     with a typo or two. One club found → a match; several → ranked candidates; none → suggestions.
+    Nothing scans every spelling: words, prefixes and keys are looked up in tables, and only the word
+    vocabulary (far smaller than the list of spellings) is searched fuzzily.
     """
+
+    PREFIX_LENGTH = 8  # prefixes up to this length are tabled; longer ones are checked on the candidates
+    SUGGESTION_POOL = 300  # at most this many clubs are ranked for "did you mean"
 
     def __init__(self, teams: Iterable[IndexedTeam] = ()) -> None:
         """Index `teams`."""
@@ -206,33 +212,44 @@ class TeamIndex:
         self._compact: dict[str, set[int]] = {}
         self._acronyms: dict[str, set[int]] = {}
         self._words: dict[str, set[int]] = {}
-        self._choices: list[str] = []
-        self._owners: list[int] = []
-        self._spelling_words: list[tuple[int, tuple[str, ...]]] = []
+        self._spellings: list[
+            list[tuple[str, frozenset[str]]]
+        ] = []  # per club: (key, words) of each spelling
+        self._starts: dict[str, list[int]] = {}  # key prefix → clubs whose key starts so, in name order
+        self._word_starts: dict[str, list[int]] = {}  # word prefix → clubs with such a word, in name order
         for position, team in enumerate(self.teams):
-            for spelling in {team.name, *team.spellings}:
+            own: list[tuple[str, frozenset[str]]] = []
+            for spelling in dict.fromkeys((team.name, *team.spellings)):
                 key = normalise(spelling)
                 self._folded.setdefault(fold(spelling), set()).add(position)
                 self._keys.setdefault(key, set()).add(position)
                 self._compact.setdefault(compact(spelling), set()).add(position)
                 for variant in _acronym_variants(key):
                     self._acronyms.setdefault(variant, set()).add(position)
-                for word in key.split():
-                    self._words.setdefault(word, set()).add(position)
-                self._choices.append(key)
-                self._owners.append(position)
                 # Typed designators ("coronado athletic") may still be matched, so keep the folded words too.
-                self._spelling_words.append(
-                    (position, tuple(dict.fromkeys(key.split() + fold(spelling).split())))
-                )
+                words = frozenset(key.split()) | frozenset(fold(spelling).split())
+                for word in words:
+                    self._words.setdefault(word, set()).add(position)
+                    for end in range(1, min(len(word), self.PREFIX_LENGTH) + 1):
+                        self._add_ordered(self._word_starts, word[:end], position)
+                for end in range(1, min(len(key), self.PREFIX_LENGTH) + 1):
+                    self._add_ordered(self._starts, key[:end], position)
+                own.append((key, words))
+            self._spellings.append(own)
+        self._vocabulary = list(self._words)
+
+    @staticmethod
+    def _add_ordered(table: dict[str, list[int]], prefix: str, position: int) -> None:
+        owners = table.setdefault(prefix, [])
+        if not owners or owners[-1] != position:  # clubs are added in name order: no duplicates
+            owners.append(position)
 
     def __len__(self) -> int:
         """How many clubs are indexed."""
         return len(self.teams)
 
     def _closeness(self, query_key: str, position: int) -> float:
-        team = self.teams[position]
-        return max(fuzz.ratio(query_key, normalise(s)) for s in (team.name, *team.spellings))
+        return max(fuzz.ratio(query_key, key) for key, _words in self._spellings[position])
 
     def _ranked(self, query_key: str, positions: Iterable[int]) -> list[str]:
         order = sorted(set(positions), key=lambda p: (-self._closeness(query_key, p), self.teams[p].name))
@@ -246,32 +263,48 @@ class TeamIndex:
         return None
 
     def _containing(self, words: set[str]) -> set[int]:
+        """Clubs with one spelling holding every word."""
         found: set[int] | None = None
         for word in words:
             owners = self._words.get(word, set())
             found = set(owners) if found is None else found & owners
-        if not found:
-            return set()
-        # Every word must stand in one spelling of the club, not spread over several.
+            if not found:
+                return set()
         return {
-            owner for owner, spelling in self._spelling_words if owner in found and words <= set(spelling)
+            owner
+            for owner in found or ()
+            if any(words <= spelling for _k, spelling in self._spellings[owner])
         }
+
+    def _near_words(self, word: str) -> dict[str, int]:
+        """Vocabulary words within `word`'s typo allowance, with their distance."""
+        allowance = _typo_allowance(word)
+        if allowance == 0:
+            return {word: 0} if word in self._words else {}
+        near = process.extract(
+            word, self._vocabulary, scorer=OSA.distance, score_cutoff=allowance, limit=None
+        )
+        return {other: int(distance) for other, distance, _at in near}
 
     def _with_typos(self, words: list[str]) -> dict[int, int]:
         """Clubs having a spelling in which every typed word appears, each within its typo allowance."""
+        nearby = [self._near_words(word) for word in words]
+        if not all(nearby):
+            return {}
+        owners: set[int] | None = None
+        for near in nearby:
+            holders = {owner for other in near for owner in self._words[other]}
+            owners = holders if owners is None else owners & holders
         slips: dict[int, int] = {}
-        for owner, spelling in self._spelling_words:
-            total = 0
-            for word in words:
-                allowance = _typo_allowance(word)
-                best = min(
-                    (OSA.distance(word, other, score_cutoff=allowance + 1) for other in spelling), default=99
-                )
-                if best > allowance:
-                    break
-                total += best
-            else:
-                slips[owner] = min(total, slips.get(owner, total))
+        for owner in owners or ():
+            for _key, spelling in self._spellings[owner]:
+                costs = [
+                    min((d for other, d in near.items() if other in spelling), default=None)
+                    for near in nearby
+                ]
+                if None not in costs:
+                    total = sum(costs)  # type: ignore[arg-type]
+                    slips[owner] = min(total, slips.get(owner, total))
         return slips
 
     def match(self, query: str) -> NameMatch:
@@ -302,34 +335,74 @@ class TeamIndex:
         return NameMatch(suggestions=self._suggestions(key))
 
     def _suggestions(self, key: str) -> list[str]:
-        # Plain ratio over whole keys: a shared generic word ("united") is no reason to suggest a club.
-        close = process.extract(key, self._choices, scorer=fuzz.ratio, limit=10, score_cutoff=60)
-        names: list[str] = []
-        for _choice, _score, at in close:
-            name = self.teams[self._owners[at]].name
-            if name not in names:
-                names.append(name)
-        return names[:3]
+        """Clubs sharing a word (roughly) with what was typed, closest whole name first."""
+        holders: list[set[int]] = []
+        for word in key.split():
+            if len(word) >= 3:
+                near = process.extract(word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=75, limit=20)
+                holders += [self._words[other] for other, _score, _at in near]
+        # The rarest words say most about a club: rank only the holders of those ("football" holds thousands).
+        owners: set[int] = set()
+        for group in sorted(holders, key=len):
+            if owners and len(owners) + len(group) > self.SUGGESTION_POOL:
+                break
+            owners |= group
+        # Whole names compared by their shared words: one generic word ("united") is not enough (score < 70).
+        close = sorted(
+            (
+                max(fuzz.token_set_ratio(key, spelling) for spelling, _w in self._spellings[owner]),
+                self.teams[owner].name,
+            )
+            for owner in owners
+        )
+        return [name for score, name in reversed(close) if score >= 70][:3]
 
     def suggest(self, query: str, limit: int = 25) -> list[IndexedTeam]:
-        """Autocomplete: clubs whose spellings start with, then contain, then resemble what is typed."""
+        """Autocomplete: names starting with what is typed, then a word that does, then a word like it.
+
+        Words before the last must be whole words of the club; the last may be a prefix.
+        """
         key = normalise(query) if query.strip() else ""
         if not key:
             return self.teams[:limit]
-        folded = fold(query)
-        scored: dict[int, float] = {}
-        for choice, owner in zip(self._choices, self._owners, strict=True):
-            if choice.startswith(key) or any(word.startswith(key) for word in choice.split()):
-                score = 300.0 - len(choice) / 100
-            elif key in choice or folded in choice:
-                score = 200.0 - len(choice) / 100
-            else:
-                continue
-            scored[owner] = max(scored.get(owner, 0.0), score)
-        if len(scored) < limit:
-            extra = process.extract(key, self._choices, scorer=fuzz.WRatio, limit=limit * 2, score_cutoff=60)
-            for _choice, score, at in extra:
-                owner = self._owners[at]
-                scored[owner] = max(scored.get(owner, 0.0), float(score))
-        ranked = sorted(scored, key=lambda position: (-scored[position], self.teams[position].name))
-        return [self.teams[position] for position in ranked[:limit]]
+        *whole, last = key.split()
+        required = set(whole)
+
+        def fits(owner: int, prefix: str = last) -> bool:
+            return any(
+                required <= words and any(word.startswith(prefix) for word in words)
+                for _k, words in self._spellings[owner]
+            )
+
+        picked: list[int] = []
+        seen: set[int] = set()
+
+        def take(owners: Iterable[int], check: Callable[[int], bool]) -> None:
+            for owner in owners:
+                if len(picked) >= limit:
+                    return
+                if owner not in seen and check(owner):
+                    seen.add(owner)
+                    picked.append(owner)
+
+        pool: set[int] | None = None  # with whole words typed, only clubs holding all of them qualify
+        for word in required:
+            owners = self._words.get(word, set())
+            pool = set(owners) if pool is None else pool & owners
+        if pool is not None:
+            ordered = sorted(pool)  # positions are in name order
+            take(
+                (o for o in ordered if any(k.startswith(key) for k, _ in self._spellings[o])), lambda _o: True
+            )
+            take(ordered, fits)
+        else:
+            short, start = last[: self.PREFIX_LENGTH], key[: self.PREFIX_LENGTH]
+            take(self._starts.get(start, ()), lambda o: any(k.startswith(key) for k, _ in self._spellings[o]))
+            take(self._word_starts.get(short, ()), fits)
+        if len(picked) < limit and len(last) >= 3:
+            for other, _score, _at in process.extract(
+                last, self._vocabulary, scorer=fuzz.ratio, score_cutoff=70, limit=limit
+            ):
+                holders = self._words[other] if pool is None else self._words[other] & pool
+                take(sorted(holders), lambda o, other=other: fits(o, other))
+        return [self.teams[owner] for owner in picked]
