@@ -15,7 +15,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.answers.errors import BadOption, UnknownCommand
 from bot.answers.path import path
+from bot.answers.qualifiers import qualifiers
 from bot.answers.result import result
+from bot.answers.round import round_fixtures
+from bot.answers.stats import stats
 from bot.answers.team import team
 
 Answer = Callable[..., Awaitable[BaseModel]]
@@ -39,6 +42,7 @@ class Command:
     description: str
     options: tuple[Option, ...]
     answer: Answer
+    example: str = ""
 
     def option(self, name: str) -> Option | None:
         """The option called `name`, if the command has one."""
@@ -71,6 +75,31 @@ class Command:
 
 TEAM = Option("team", str, "the club, typed any way (e.g. folsom)", required=True)
 SEASON = Option("season", int, "the tournament year (default: the club's latest season)")
+SEASON_ANY = Option("season", int, "the tournament year (default: the latest season)")
+
+
+async def help_answer(_session: AsyncSession) -> HelpAnswer:
+    """Every command with what it answers and one example."""
+    return HelpAnswer(
+        commands=[
+            HelpLine(name=c.name, description=c.description, example=c.example) for c in COMMANDS.values()
+        ]
+    )
+
+
+class HelpLine(BaseModel):
+    """One command in /help."""
+
+    name: str
+    description: str
+    example: str
+
+
+class HelpAnswer(BaseModel):
+    """`/help`: the commands, one example each."""
+
+    commands: list[HelpLine]
+
 
 COMMANDS: dict[str, Command] = {
     command.name: command
@@ -80,18 +109,45 @@ COMMANDS: dict[str, Command] = {
             "A club's route to the Open Cup proper: entry, byes, each tie, status",
             (TEAM, SEASON),
             path,
-        ),
-        Command(
-            "team",
-            "A club's card: names, leagues, seasons, best finish (or the clubs a name may mean)",
-            (Option("name", str, "the club, typed any way (e.g. harpos)", required=True), SEASON),
-            team,
+            "/path team:folsom season:2024",
         ),
         Command(
             "result",
             "A club's results in a season, or head to head with another club",
             (TEAM, Option("opponent", str, "another club, for head to head over all seasons"), SEASON),
             result,
+            "/result team:azteca opponent:harpos",
+        ),
+        Command(
+            "round",
+            "Every tie of a qualifying round, with scores and byes",
+            (Option("number", int, "the round: 1 is the first qualifying round", required=True), SEASON_ANY),
+            round_fixtures,
+            "/round number:4 season:2024",
+        ),
+        Command(
+            "qualifiers",
+            "Every club that reached the tournament proper, and its route",
+            (SEASON_ANY,),
+            qualifiers,
+            "/qualifiers season:2017",
+        ),
+        Command(
+            "team",
+            "A club's card: names, leagues, seasons, best finish (or the clubs a name may mean)",
+            (Option("name", str, "the club, typed any way (e.g. harpos)", required=True), SEASON),
+            team,
+            "/team name:harpos",
+        ),
+        Command(
+            "stats",
+            "How many clubs came from each league and state",
+            (SEASON_ANY,),
+            stats,
+            "/stats season:2024",
+        ),
+        Command(
+            "help", "What this bot can tell you, with an example of each command", (), help_answer, "/help"
         ),
     )
 }

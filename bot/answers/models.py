@@ -104,3 +104,59 @@ class TeamAnswer(BaseModel):
     ambiguous: bool = False
     candidates: list[str] = Field(default_factory=list)
     card: ClubCard | None = None
+
+
+class RoundMatch(BaseModel):
+    """One fixture of a round, seen neutrally (home first)."""
+
+    fixture: int
+    date: dt.date | None = None
+    home: str | None
+    away: str | None
+    home_league: str = ""
+    away_league: str = ""
+    home_from_fixture: int | None = None  # "winner of fixture N" until known
+    away_from_fixture: int | None = None
+    home_score: int | None = None
+    away_score: int | None = None
+    decided_by: str | None = None
+    extra_time: bool = False
+    penalties: str | None = None  # home first: "4-3", "unknown" or null
+    winner: str | None = None
+    status: str = "played"
+    venue: str = ""
+    note: str = ""
+
+
+class RoundAnswer(BaseModel):
+    """`/round`: every fixture of a round, and its byes."""
+
+    season: int
+    round: int
+    round_name: str = ""
+    dates: str = ""
+    rounds_in_season: int = 0
+    matches: list[RoundMatch] = Field(default_factory=list)
+    byes: list[str] = Field(default_factory=list)
+    freshness: Freshness = Field(default_factory=Freshness)
+
+
+class Qualifier(BaseModel):
+    """A club that reached the tournament proper, and how."""
+
+    team: str
+    route: str
+    track: str
+    league: str = ""
+    berth: str = ""
+    deciding: MatchLine | None = None  # local qualifying: the win that sent the club through
+    detail: str = ""  # direct slots: the deciding result as the source words it
+
+
+class QualifiersAnswer(BaseModel):
+    """`/qualifiers`: every club that reached the proper, by route."""
+
+    season: int
+    qualifiers: list[Qualifier] = Field(default_factory=list)
+    stated: dict[str, int] = Field(default_factory=dict)  # what the source says, where it says it
+    freshness: Freshness = Field(default_factory=Freshness)

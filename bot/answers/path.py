@@ -8,7 +8,7 @@ from bot.answers.lookup import find_season, find_team, snapshot, team_seasons
 from bot.answers.matches import freshness, match_line
 from bot.answers.models import PathAnswer
 
-_ROUTES = {
+ROUTES = {
     "local": "local qualifying",
     "national_league": "national-league track",
     "amateur_cup": "direct: National Amateur Cup",
@@ -40,7 +40,7 @@ async def path(session: AsyncSession, *, team: str, season: int | None = None) -
         season=view.season.year,
         name_in_season=entry.name_in_season,
         status="alive",
-        route=_ROUTES.get(entry.track, entry.track),
+        route=ROUTES.get(entry.track, entry.track),
         track=entry.track,
         berth=entry.berth,
         qualified_by=entry.qualified_by,

@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable
 from functools import singledispatch
 
 import discord
 from pydantic import BaseModel
 
+from bot.answers.commands import HelpAnswer
 from bot.answers.errors import AnswerError
-from bot.answers.models import Freshness, MatchLine, PathAnswer, ResultAnswer, TeamAnswer
-from bot.render.text import club_lines, freshness_words, render_text, score_words, status_words
+from bot.answers.models import (
+    Freshness,
+    MatchLine,
+    PathAnswer,
+    QualifiersAnswer,
+    ResultAnswer,
+    RoundAnswer,
+    TeamAnswer,
+)
+from bot.answers.stats import StatsAnswer
+from bot.render.text import (
+    club_lines,
+    freshness_words,
+    qualifier_words,
+    render_text,
+    score_words,
+    status_words,
+    tie_words,
+)
 
 COLOURS = {
     "qualified": discord.Colour.green(),
@@ -162,3 +181,150 @@ class TeamPicker(discord.ui.View):
     async def _picked(self, interaction: discord.Interaction) -> None:
         self.stop()
         await self.on_pick(interaction, self.menu.values[0])
+
+
+LINES_PER_PAGE = 12
+
+
+def _pages(
+    title: str, lines: list[str], *, colour: discord.Colour, footer: str, fresh: Freshness | None = None
+) -> list[discord.Embed]:
+    """Long answers as pages of at most LINES_PER_PAGE lines (each page well inside the embed limits)."""
+    chunks = [lines[at : at + LINES_PER_PAGE] for at in range(0, len(lines), LINES_PER_PAGE)] or [[]]
+    pages = []
+    for number, chunk in enumerate(chunks, 1):
+        embed = discord.Embed(
+            title=_clip(title, 256), description=_clip("\n".join(chunk), 4096), colour=colour
+        )
+        page = f" · page {number}/{len(chunks)}" if len(chunks) > 1 else ""
+        embed.set_footer(text=_clip(footer + page, 2048))
+        if fresh is not None and fresh.entered_at is not None:
+            embed.timestamp = fresh.entered_at
+        pages.append(embed)
+    return pages
+
+
+def _names_in_lines(prefix: str, names: list[str], width: int = 300) -> list[str]:
+    lines, current = [], prefix
+    for name in names:
+        piece = _safe(name)
+        if len(current) + len(piece) + 2 > width:
+            lines.append(current.rstrip(", "))
+            current = ""
+        current += piece + ", "
+    lines.append(current.rstrip(", "))
+    return lines
+
+
+@singledispatch
+def render_pages(answer: BaseModel) -> list[discord.Embed]:
+    """An answer as one or more embeds (pages)."""
+    return [render_embed(answer)]
+
+
+@render_pages.register
+def _(answer: RoundAnswer) -> list[discord.Embed]:
+    lines = [_safe(tie_words(match)) for match in answer.matches]
+    if answer.byes:
+        lines += _names_in_lines(f"**Byes ({len(answer.byes)}):** ", answer.byes)
+    title = f"{answer.season} · {answer.round_name}" + (f" ({answer.dates})" if answer.dates else "")
+    footer = f"{answer.season} season · {len(answer.matches)} ties · " + freshness_words(answer.freshness)
+    return _pages(title, lines, colour=discord.Colour.blurple(), footer=footer, fresh=answer.freshness)
+
+
+@render_pages.register
+def _(answer: QualifiersAnswer) -> list[discord.Embed]:
+    lines: list[str] = []
+    route = None
+    for item in answer.qualifiers:
+        if item.route != route:
+            route = item.route
+            lines.append(f"**{_safe(route.capitalize())}**")
+        lines.append("• " + _safe(qualifier_words(item)))
+    lines += [f"_The source states {key.replace('_', ' ')}: {value}_" for key, value in answer.stated.items()]
+    title = f"{answer.season} · {len(answer.qualifiers)} clubs through to the tournament proper"
+    footer = f"{answer.season} season · " + freshness_words(answer.freshness)
+    return _pages(title, lines, colour=discord.Colour.green(), footer=footer, fresh=answer.freshness)
+
+
+@render_pages.register
+def _(answer: StatsAnswer) -> list[discord.Embed]:
+    lines = [f"**{answer.clubs} clubs**", "**By league**"]
+    lines += [
+        f"• {_safe(c.label)}{f' ({_safe(c.name)})' if c.name else ''}: {c.clubs}" for c in answer.by_league
+    ]
+    lines.append("**By state**")
+    lines += [f"• {_safe(c.label)}: {c.clubs}" for c in answer.by_state]
+    if answer.state_unknown:
+        lines.append(f"• state not given by the source: {answer.state_unknown}")
+    if answer.stated_states is not None:
+        lines.append(f"_The source says clubs came from {answer.stated_states} states and D.C._")
+    return _pages(
+        f"{answer.season} · where the clubs come from",
+        lines,
+        colour=discord.Colour.teal(),
+        footer=f"{answer.season} season",
+    )
+
+
+@render_pages.register
+def _(answer: HelpAnswer) -> list[discord.Embed]:
+    lines = [f"**/{c.name}** — {c.description}\n`{c.example}`" for c in answer.commands]
+    return _pages(
+        "Open Cup Bot — what you can ask",
+        lines,
+        colour=discord.Colour.blurple(),
+        footer="Club names can be typed loosely: folsom, inter sf, harpo's",
+    )
+
+
+class PageTurner(discord.ui.View):
+    """◀ ▶ buttons over pages; only the person who asked may turn them; they go grey when the view expires."""
+
+    def __init__(self, *, owner_id: int, pages: list[discord.Embed], timeout: float = 300) -> None:
+        """Turn through `pages` for user `owner_id`."""
+        super().__init__(timeout=timeout)
+        self.owner_id = owner_id
+        self.pages = pages
+        self.at = 0
+        self.message: discord.InteractionMessage | None = None
+        self._sync()
+
+    def _sync(self) -> None:
+        self.previous.disabled = self.at == 0
+        self.next.disabled = self.at >= len(self.pages) - 1
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        """Only the person who asked may turn the pages."""
+        if interaction.user.id != self.owner_id:
+            await interaction.response.send_message(
+                "Only the person who asked can turn these pages.", ephemeral=True
+            )
+            return False
+        return True
+
+    async def _show(self, interaction: discord.Interaction, step: int) -> None:
+        self.at = max(0, min(len(self.pages) - 1, self.at + step))
+        self._sync()
+        await interaction.response.edit_message(embed=self.pages[self.at], view=self)
+
+    @discord.ui.button(label="◀", style=discord.ButtonStyle.secondary, custom_id="opencup:page:previous")
+    async def previous(
+        self, interaction: discord.Interaction, _button: discord.ui.Button[PageTurner]
+    ) -> None:
+        """Show the page before."""
+        await self._show(interaction, -1)
+
+    @discord.ui.button(label="▶", style=discord.ButtonStyle.secondary, custom_id="opencup:page:next")
+    async def next(self, interaction: discord.Interaction, _button: discord.ui.Button[PageTurner]) -> None:
+        """Show the page after."""
+        await self._show(interaction, 1)
+
+    async def on_timeout(self) -> None:
+        """Grey the buttons out, so an expired menu says so instead of failing."""
+        for item in self.children:
+            if isinstance(item, discord.ui.Button):
+                item.disabled = True
+        if self.message is not None:
+            with contextlib.suppress(discord.HTTPException):  # the message may have been deleted meanwhile
+                await self.message.edit(view=self)

@@ -6,8 +6,20 @@ from functools import singledispatch
 
 from pydantic import BaseModel
 
+from bot.answers.commands import HelpAnswer
 from bot.answers.errors import AnswerError
-from bot.answers.models import Freshness, MatchLine, PathAnswer, ResultAnswer, TeamAnswer
+from bot.answers.models import (
+    Freshness,
+    MatchLine,
+    PathAnswer,
+    Qualifier,
+    QualifiersAnswer,
+    ResultAnswer,
+    RoundAnswer,
+    RoundMatch,
+    TeamAnswer,
+)
+from bot.answers.stats import StatsAnswer
 
 _HOW = {
     "regulation": "",
@@ -138,6 +150,82 @@ def club_lines(answer: TeamAnswer) -> list[str]:
 def _(answer: TeamAnswer) -> str:
     title = [answer.card.name] if answer.card else []
     return "\n".join(title + club_lines(answer))
+
+
+def side_words(name: str | None, from_fixture: int | None, league: str = "") -> str:
+    """One side of a tie: the club (with league), or the fixture whose winner it will be."""
+    if name is None:
+        return f"winner of fixture {from_fixture}" if from_fixture else "to be decided"
+    return f"{name} ({league})" if league else name
+
+
+def tie_words(match: RoundMatch) -> str:
+    """A tie in one line, home first: 'A (L) 2-1 B (L)', with how it was decided and who went through."""
+    home = side_words(match.home, match.home_from_fixture, match.home_league)
+    away = side_words(match.away, match.away_from_fixture, match.away_league)
+    when = match.date.strftime("%b %-d") if match.date else "date to be set"
+    if match.status != "played":
+        venue = f" at {match.venue}" if match.venue else ""
+        return f"{when}: {home} v {away} — {match.status}{venue}"
+    if match.decided_by == "forfeit":
+        return f"{when}: {home} v {away} — {match.winner} won by forfeit"
+    score = f"{match.home_score}-{match.away_score}" + (" a.e.t." if match.extra_time else "")
+    if match.decided_by == "penalties":
+        shootout = "score unknown" if match.penalties in (None, "unknown") else match.penalties
+        return f"{when}: {home} {score} {away} — {match.winner} won on penalties ({shootout})"
+    return f"{when}: {home} {score} {away}"
+
+
+@render_text.register
+def _(answer: RoundAnswer) -> str:
+    head = f"{answer.season} — {answer.round_name}" + (f" ({answer.dates})" if answer.dates else "")
+    lines = [head, *(tie_words(match) for match in answer.matches)]
+    if answer.byes:
+        lines.append(f"byes ({len(answer.byes)}): " + ", ".join(answer.byes))
+    lines.append(freshness_words(answer.freshness))
+    return "\n".join(lines)
+
+
+def qualifier_words(item: Qualifier) -> str:
+    """How one club reached the proper."""
+    if item.deciding is not None:
+        won = item.deciding
+        return f"{item.team} — beat {won.opponent} in round {won.round}: {score_words(won)}"
+    detail = f" ({item.detail})" if item.detail else ""
+    return f"{item.team} — {item.berth or item.route}{detail}"
+
+
+@render_text.register
+def _(answer: QualifiersAnswer) -> str:
+    lines = [f"{answer.season} — {len(answer.qualifiers)} clubs through to the tournament proper"]
+    route = None
+    for item in answer.qualifiers:
+        if item.route != route:
+            route = item.route
+            lines.append(f"{route}:")
+        lines.append("  " + qualifier_words(item))
+    for key, value in answer.stated.items():
+        lines.append(f"the source states {key.replace('_', ' ')}: {value}")
+    lines.append(freshness_words(answer.freshness))
+    return "\n".join(lines)
+
+
+@render_text.register
+def _(answer: StatsAnswer) -> str:
+    lines = [f"{answer.season} — {answer.clubs} clubs", "by league:"]
+    lines += [f"  {c.label}{f' ({c.name})' if c.name else ''}: {c.clubs}" for c in answer.by_league]
+    lines.append("by state:")
+    lines += [f"  {c.label}: {c.clubs}" for c in answer.by_state]
+    if answer.state_unknown:
+        lines.append(f"  state not given by the source: {answer.state_unknown}")
+    if answer.stated_states is not None:
+        lines.append(f"the source says clubs came from {answer.stated_states} states (and D.C.)")
+    return "\n".join(lines)
+
+
+@render_text.register
+def _(answer: HelpAnswer) -> str:
+    return "\n".join(f"/{c.name} — {c.description}\n    e.g. {c.example}" for c in answer.commands)
 
 
 def render_error(error: AnswerError) -> str:

@@ -1,0 +1,54 @@
+"""`/qualifiers [season]`: every club that reached the tournament proper, and by which route."""
+
+from __future__ import annotations
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.answers.lookup import find_season, snapshot
+from bot.answers.matches import freshness, match_line
+from bot.answers.models import Qualifier, QualifiersAnswer
+from bot.answers.path import ROUTES
+
+_ORDER = ["local", "national_league", "amateur_cup", "league_champion", "professional"]
+
+
+async def qualifiers(session: AsyncSession, *, season: int | None = None) -> QualifiersAnswer:
+    """The clubs through to the proper in `season` (by default the latest), local qualifiers first."""
+    view = await snapshot(session, await find_season(session, season))
+    last = view.last_round
+    found: list[Qualifier] = []
+    deciding = [
+        f for f in view.fixtures if f.round == last and f.winner_id is not None and f.status == "played"
+    ]
+    for fixture in deciding:
+        winner = fixture.winner_id
+        found.append(
+            Qualifier(
+                team=view.name(winner) or "",
+                route=ROUTES["local"],
+                track="local",
+                league=view.entries[winner].league if winner in view.entries else "",
+                deciding=match_line(fixture, winner, view),  # type: ignore[arg-type]
+            )
+        )
+    for entry in view.entries.values():
+        if entry.track != "local":
+            found.append(
+                Qualifier(
+                    team=entry.name_in_season,
+                    route=ROUTES.get(entry.track, entry.track),
+                    track=entry.track,
+                    league=entry.league,
+                    berth=entry.berth,
+                    detail=entry.qualified_by,
+                )
+            )
+    found.sort(key=lambda q: (_ORDER.index(q.track) if q.track in _ORDER else 99, q.league, q.berth, q.team))
+    stated = {
+        key: value
+        for key, value in view.season.stated.items()
+        if isinstance(value, int) and (key.endswith("_teams") or key == "local_qualifiers")
+    }
+    return QualifiersAnswer(
+        season=view.season.year, qualifiers=found, stated=stated, freshness=freshness(deciding, view)
+    )

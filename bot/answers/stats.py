@@ -1,0 +1,53 @@
+"""`/stats [season]`: clubs by state and by league, with what the source states."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from pydantic import BaseModel, Field
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.answers.lookup import find_season, snapshot
+from bot.store.models import League
+
+
+class Count(BaseModel):
+    """A label and how many clubs it covers."""
+
+    label: str
+    name: str = ""
+    clubs: int
+
+
+class StatsAnswer(BaseModel):
+    """How a season's clubs spread over states and leagues."""
+
+    season: int
+    clubs: int
+    by_league: list[Count] = Field(default_factory=list)
+    by_state: list[Count] = Field(default_factory=list)
+    state_unknown: int = 0
+    stated_states: int | None = None
+
+
+async def stats(session: AsyncSession, *, season: int | None = None) -> StatsAnswer:
+    """Counts of `season`'s clubs by league and by state (unknown states counted, not guessed)."""
+    view = await snapshot(session, await find_season(session, season))
+    names = {
+        league.abbreviation: league.name
+        for league in (await session.exec(select(League).where(League.season_id == view.season.id))).all()
+    }
+    leagues = Counter(entry.league or "unknown" for entry in view.entries.values())
+    states = Counter(entry.state for entry in view.entries.values() if entry.state)
+    stated = view.season.stated.get("states")
+    return StatsAnswer(
+        season=view.season.year,
+        clubs=len(view.entries),
+        by_league=[
+            Count(label=label, name=names.get(label, ""), clubs=n) for label, n in leagues.most_common()
+        ],
+        by_state=[Count(label=label, clubs=n) for label, n in states.most_common()],
+        state_unknown=sum(1 for entry in view.entries.values() if not entry.state),
+        stated_states=stated if isinstance(stated, int) else None,
+    )

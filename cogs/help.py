@@ -1,0 +1,33 @@
+"""`/help`: what the bot can answer, one example per command."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.answers.commands import COMMANDS, help_answer
+from bot.client import OpenCupBot
+from cogs.shared.replies import send_answer
+
+SPEC = COMMANDS["help"]
+
+
+class HelpCog(commands.Cog):
+    """The /help command."""
+
+    def __init__(self, bot: OpenCupBot) -> None:
+        """Keep the bot for its store."""
+        self.bot = bot
+
+    @app_commands.command(name=SPEC.name, description=SPEC.description)
+    async def help(self, interaction: discord.Interaction) -> None:
+        """Answer /help (only to the asker)."""
+        async with self.bot.store.session() as session:
+            answer = await help_answer(session)
+        await send_answer(interaction, answer, ephemeral=True)
+
+
+async def setup(bot: OpenCupBot) -> None:
+    """Load the cog."""
+    await bot.add_cog(HelpCog(bot))

@@ -1,0 +1,36 @@
+"""`/qualifiers`: every club through to the tournament proper, and its route."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.answers.commands import COMMANDS
+from bot.answers.qualifiers import qualifiers
+from bot.client import OpenCupBot
+from cogs.shared.replies import send_answer
+from cogs.shared.teams import SeasonOption
+
+SPEC = COMMANDS["qualifiers"]
+
+
+class QualifiersCog(commands.Cog):
+    """The /qualifiers command."""
+
+    def __init__(self, bot: OpenCupBot) -> None:
+        """Keep the bot for its store."""
+        self.bot = bot
+
+    @app_commands.command(name=SPEC.name, description=SPEC.description)
+    @app_commands.describe(**{option.name: option.description for option in SPEC.options})
+    async def qualifiers(self, interaction: discord.Interaction, season: SeasonOption | None = None) -> None:
+        """Answer /qualifiers."""
+        async with self.bot.store.session() as session:
+            answer = await qualifiers(session, season=season)
+        await send_answer(interaction, answer)
+
+
+async def setup(bot: OpenCupBot) -> None:
+    """Load the cog."""
+    await bot.add_cog(QualifiersCog(bot))

@@ -1,0 +1,41 @@
+"""`/round`: every tie of a qualifying round."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.answers.commands import COMMANDS
+from bot.answers.round import round_fixtures
+from bot.client import OpenCupBot
+from cogs.shared.replies import send_answer
+from cogs.shared.teams import SeasonOption
+
+SPEC = COMMANDS["round"]
+
+
+class RoundCog(commands.Cog):
+    """The /round command."""
+
+    def __init__(self, bot: OpenCupBot) -> None:
+        """Keep the bot for its store."""
+        self.bot = bot
+
+    @app_commands.command(name=SPEC.name, description=SPEC.description)
+    @app_commands.describe(**{option.name: option.description for option in SPEC.options})
+    async def round(
+        self,
+        interaction: discord.Interaction,
+        number: app_commands.Range[int, 1, 20],
+        season: SeasonOption | None = None,
+    ) -> None:
+        """Answer /round."""
+        async with self.bot.store.session() as session:
+            answer = await round_fixtures(session, number=number, season=season)
+        await send_answer(interaction, answer)
+
+
+async def setup(bot: OpenCupBot) -> None:
+    """Load the cog."""
+    await bot.add_cog(RoundCog(bot))

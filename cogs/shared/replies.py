@@ -1,0 +1,28 @@
+"""Sending an answer: one embed, or pages with buttons that only the asker can turn."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from pydantic import BaseModel
+
+from bot.render.embed import PageTurner, render_pages
+
+if TYPE_CHECKING:
+    from bot.client import OpenCupBot
+
+
+async def send_answer(
+    interaction: discord.Interaction, answer: BaseModel, *, ephemeral: bool = False
+) -> None:
+    """Reply with `answer` as an embed, paged when it is long."""
+    pages = render_pages(answer)
+    if len(pages) == 1:
+        await interaction.response.send_message(embed=pages[0], ephemeral=ephemeral)
+        return
+    turner = PageTurner(owner_id=interaction.user.id, pages=pages)
+    await interaction.response.send_message(embed=pages[0], view=turner, ephemeral=ephemeral)
+    turner.message = await interaction.original_response()
+    bot: OpenCupBot = interaction.client  # type: ignore[assignment]
+    bot.open_views.add(turner)
