@@ -77,6 +77,28 @@ async def test_team_json_contract(store: Store) -> None:
     assert (none["data"]["match"], none["data"]["ambiguous"], none["data"]["candidates"]) == (None, False, [])
 
 
+async def test_round_and_qualifiers_json_contract(store: Store) -> None:
+    """`/round` and `/qualifiers --json` carry DESIGN.md's fields; every /help example answers."""
+    [round_reply, qualifiers_reply] = await answer_json(
+        store, "/round number:2 season:2024", "/qualifiers season:2024"
+    )
+    data = round_reply["data"]
+    assert (data["season"], data["round"], len(data["matches"])) == (2024, 2, 44)
+    fields = {"home", "away", "home_score", "away_score", "decided_by", "winner"}
+    assert all(fields <= set(match) for match in data["matches"])
+    forfeit = next(m for m in data["matches"] if m["decided_by"] == "forfeit")
+    assert (forfeit["home"], forfeit["winner"], forfeit["home_score"]) == (
+        "Austin Longhorns",
+        "Alamo City Soccer Club",
+        None,
+    )
+    listed = qualifiers_reply["data"]["qualifiers"]
+    assert all({"team", "route"} <= set(item) for item in listed)
+    assert {"SC MesoAmerica", "AS Frenzi", "FC Folsom"} <= {item["team"] for item in listed}
+    examples = [command["example"] for command in (await answer_json(store, "/help"))[0]["data"]["commands"]]
+    assert all(reply["ok"] for reply in await answer_json(store, *examples))
+
+
 async def test_error_json_contract(store: Store) -> None:
     """Errors: ok false, with code, message and candidates; bad input never crashes the console."""
     replies = await answer_json(

@@ -71,7 +71,7 @@ async def test_login_ready_and_synced_commands(live) -> None:
     fake, bot = live
     assert bot.is_ready() and bot.failed_extensions == {}
     synced = {command["name"]: command for command in fake.synced_commands[None]}
-    assert {"path", "result", "team"} <= set(synced)
+    assert {"path", "result", "team", "round", "qualifiers", "stats", "help"} <= set(synced)
     path = synced["path"]
     assert path["description"].startswith("A club's route")
     options = {option["name"]: option for option in path["options"]}
@@ -163,6 +163,36 @@ async def test_team_card_and_candidates(live) -> None:
     assert several.ephemeral and "Austin Thunder" in several.embeds[0]["description"]
     choices = await fake.autocomplete("team", focused="name", value="harpo")
     assert choices[0]["value"] == "Harpos FC"
+
+
+async def test_round_pages_turn_only_for_the_asker(live) -> None:
+    """/round 2 (44 ties) comes in pages; the asker turns them, someone else cannot."""
+    fake, _bot = live
+    asked = await fake.slash("round", {"number": 2, "season": 2024})
+    [embed] = asked.embeds
+    assert (
+        embed["title"].startswith("2024 · Second Qualifying Round") and "page 1/" in embed["footer"]["text"]
+    )
+    buttons = {button["label"]: button for button in asked.components[0]["components"]}
+    assert buttons["◀"].get("disabled") and not buttons["▶"].get("disabled")
+    turned = await fake.press(asked, custom_id=buttons["▶"]["custom_id"])
+    assert turned.type == 7 and "page 2/" in turned.embeds[0]["footer"]["text"]
+    refused = await fake.press(asked, custom_id=buttons["▶"]["custom_id"], user=fake.users[1])
+    assert refused.ephemeral and "Only the person who asked" in refused.content
+
+
+async def test_qualifiers_stats_and_help(live) -> None:
+    """/qualifiers, /stats and /help answer in Discord within the limits."""
+    fake, _bot = live
+    qualified = await fake.slash("qualifiers", {"season": 2024})
+    text = embed_text(qualified.embeds[0])
+    assert (
+        "14 clubs through" in text and "FC Folsom" in text and "beat Inter San Francisco in round 4" in text
+    )
+    counted = await fake.slash("stats", {"season": 2024})
+    assert "112 clubs" in embed_text(counted.embeds[0])
+    helped = await fake.slash("help")
+    assert helped.ephemeral and "/path team:folsom season:2024" in embed_text(helped.embeds[0])
 
 
 async def test_unknown_team_is_a_friendly_ephemeral_error(live) -> None:
