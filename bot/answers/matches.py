@@ -16,10 +16,11 @@ def _flip(score: str | None) -> str | None:
     return f"{away}-{home}"
 
 
-def match_line(fixture: Fixture, team_id: int, view: SeasonSnapshot) -> MatchLine:
-    """`fixture` as club `team_id` lived it."""
-    home = fixture.home_id == team_id
+def match_line(fixture: Fixture, team_id: int, view: SeasonSnapshot, *, via: int | None = None) -> MatchLine:
+    """`fixture` as club `team_id` lives it; `via` is the club's fixture whose winner takes a side here."""
+    home = fixture.home_id == team_id if via is None else fixture.home_from_fixture == via
     opponent_id = fixture.away_id if home else fixture.home_id
+    opponent_from = fixture.away_from_fixture if home else fixture.home_from_fixture
     played = fixture.status == "played"
     round_info = view.rounds.get(fixture.round)
     return MatchLine(
@@ -28,6 +29,7 @@ def match_line(fixture: Fixture, team_id: int, view: SeasonSnapshot) -> MatchLin
         round_name=round_info.name if round_info else f"Round {fixture.round}",
         date=fixture.date,
         opponent=view.name(opponent_id),
+        opponent_from_fixture=opponent_from if opponent_id is None else None,
         opponent_league=fixture.away_league if home else fixture.home_league,
         league=fixture.home_league if home else fixture.away_league,
         home=home,
@@ -38,6 +40,7 @@ def match_line(fixture: Fixture, team_id: int, view: SeasonSnapshot) -> MatchLin
         extra_time=fixture.extra_time,
         won=(fixture.winner_id == team_id) if played and fixture.winner_id is not None else None,
         status=fixture.status,
+        venue=fixture.venue,
         note=fixture.note,
         season=view.season.year,
     )

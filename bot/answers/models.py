@@ -23,6 +23,7 @@ class MatchLine(BaseModel):
     round_name: str = ""
     date: dt.date | None = None
     opponent: str | None
+    opponent_from_fixture: int | None = None  # the opponent is the winner of this fixture, not known yet
     opponent_league: str = ""
     league: str = ""
     home: bool
@@ -33,6 +34,7 @@ class MatchLine(BaseModel):
     extra_time: bool = False
     won: bool | None
     status: str = "played"
+    venue: str = ""
     note: str = ""
     season: int | None = None
 
@@ -57,6 +59,8 @@ class PathAnswer(BaseModel):
     rounds_in_season: int = 0
     rounds_left: int | None = None
     next_fixture: MatchLine | None = None
+    possible_opponents: list[str] = Field(default_factory=list)
+    awaiting_draw: bool = False
     other_seasons: list[int] = Field(default_factory=list)
     freshness: Freshness = Field(default_factory=Freshness)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.answers.lookup import find_season, find_team, snapshot, team_seasons
+from bot.answers.lookup import SeasonSnapshot, find_season, find_team, snapshot, team_seasons
 from bot.answers.matches import freshness, match_line
-from bot.answers.models import PathAnswer
+from bot.answers.models import MatchLine, PathAnswer
 
 ROUTES = {
     "local": "local qualifying",
@@ -69,7 +69,48 @@ async def path(session: AsyncSession, *, team: str, season: int | None = None) -
         answer.status = "qualified"
         answer.rounds_left = 0
         return answer
-    answer.next_fixture = upcoming[0] if upcoming else None
-    reached = upcoming[0].round if upcoming else max(won_rounds + answer.byes, default=0) + 1
+    if not upcoming:  # the draw may already name the club as "winner of fixture N"
+        upcoming = [_linked(view, club.id, line.fixture) for line in lines if line.won]
+        upcoming = [line for line in upcoming if line is not None]
+    if upcoming:
+        answer.next_fixture = min(upcoming, key=lambda line: line.round)
+        answer.possible_opponents = _possible(view, answer.next_fixture)
+        reached = answer.next_fixture.round
+    else:
+        answer.awaiting_draw = True
+        reached = max(won_rounds + answer.byes, default=0) + 1
     answer.rounds_left = view.last_round - reached + 1
     return answer
+
+
+def _linked(view: SeasonSnapshot, team_id: int, number: int) -> MatchLine | None:
+    """The drawn fixture whose side is the winner of the club's fixture `number`, if the draw is made."""
+    for fixture in view.fixtures:
+        if number in (fixture.home_from_fixture, fixture.away_from_fixture) and fixture.status != "played":
+            return match_line(fixture, team_id, view, via=number)
+    return None
+
+
+def _possible(view: SeasonSnapshot, line: MatchLine) -> list[str]:
+    """Who the club may meet next: the known opponent, or every club still able to win the feeding fixture."""
+    if line.opponent:
+        return [line.opponent]
+    by_number = {fixture.number: fixture for fixture in view.fixtures}
+    found: list[str] = []
+    waiting = [line.opponent_from_fixture]
+    while waiting:
+        fixture = by_number.get(waiting.pop(0))  # type: ignore[arg-type]
+        if fixture is None:
+            continue
+        if fixture.winner_id is not None:
+            found.append(view.name(fixture.winner_id) or "")
+            continue
+        for side, source in (
+            (fixture.home_id, fixture.home_from_fixture),
+            (fixture.away_id, fixture.away_from_fixture),
+        ):
+            if side is not None:
+                found.append(view.name(side) or "")
+            elif source is not None:
+                waiting.append(source)
+    return found

@@ -51,7 +51,9 @@ def match_words(line: MatchLine) -> str:
     where = "home" if line.home else "away"
     outcome = {True: "W", False: "L", None: "-"}[line.won]
     league = f" ({line.opponent_league})" if line.opponent_league else ""
-    return f"{line.round_name} · {when} · {outcome} v {line.opponent}{league} ({where}) {score_words(line)}"
+    opponent = side_words(line.opponent, line.opponent_from_fixture)
+    venue = f" at {line.venue}" if line.venue and line.status != "played" else ""
+    return f"{line.round_name} · {when} · {outcome} v {opponent}{league} ({where}) {score_words(line)}{venue}"
 
 
 def freshness_words(fresh: Freshness) -> str:
@@ -71,9 +73,14 @@ def status_words(answer: PathAnswer) -> str:
         return f"eliminated in round {answer.eliminated_in_round} by {answer.eliminated_by}"
     if answer.status == "not_entered":
         return f"did not enter the {answer.season} qualification"
+    wins = f"; {answer.rounds_left} more win{'s' if answer.rounds_left != 1 else ''} to reach the proper"
     if answer.next_fixture:
-        return f"alive: next {match_words(answer.next_fixture)}"
-    return "alive: awaiting the draw"
+        nxt = answer.next_fixture
+        maybe = ""
+        if nxt.opponent is None and answer.possible_opponents:
+            maybe = " (" + " or ".join(answer.possible_opponents) + ")"
+        return f"alive: next {match_words(nxt)}{maybe}{wins if answer.rounds_left else ''}"
+    return f"alive: awaiting the draw{wins if answer.rounds_left else ''}"
 
 
 @singledispatch

@@ -63,7 +63,17 @@ def check_season(facts: SeasonFacts) -> SeasonReport:
     winners: set[str] = set()
     gone: set[str] = set()
     for number in rounds:
-        sides = [side for f in facts.fixtures if f.round == number for side in (f.home, f.away)]
+        this_round = [f for f in facts.fixtures if f.round == number]
+        sides = [side for f in this_round for side in (f.home, f.away) if side is not None]
+        earlier = {f.number: f for f in facts.fixtures if f.round < number}
+        for fixture in this_round:
+            for source in (fixture.home_from_fixture, fixture.away_from_fixture):
+                if source is not None and source not in earlier:
+                    report.errors.append(
+                        f"fixture {fixture.number} waits on fixture {source}, not an earlier tie"
+                    )
+        pending = [f for f in facts.fixtures if f.round == number - 1 and f.status != "played"]
+        settled = not pending and all(f.home is not None and f.away is not None for f in this_round)
         for name, times in Counter(sides).items():
             if times > 1:
                 report.errors.append(f"round {number}: '{name}' plays {times} times")
@@ -73,14 +83,18 @@ def check_season(facts: SeasonFacts) -> SeasonReport:
         expected = (
             (winners | {b.team for b in facts.byes if b.round == number - 1}) if number > rounds[0] else new
         )
-        if set(sides) != expected:
+        if not settled:  # a season in progress: known sides must still come from the round before
+            possible = expected | {side for f in pending for side in (f.home, f.away) if side}
+            if number > rounds[0] and not set(sides) <= possible:
+                report.errors.append(f"round {number}: {sorted(set(sides) - possible)} did not come through")
+        elif set(sides) != expected:
             missing, extra = sorted(expected - set(sides)), sorted(set(sides) - expected)
             report.errors.append(
                 f"round {number}: entrants differ from the previous round's winners "
                 f"and byes (missing {missing}, unexpected {extra})"
             )
         info = next((r for r in facts.rounds if r.number == number), None)
-        if info is not None:
+        if info is not None and settled:
             _compare(report, f"round {number} new teams", info.stated_new_teams, len(new))
             _compare(report, f"round {number} entrants", info.stated_entrants, len(sides))
         winners = {f.winner for f in facts.fixtures if f.round == number and f.winner}

@@ -30,6 +30,7 @@ TEAM_COLUMNS = ["name", "also_written", "league", "state", "track", "entry_round
 FIXTURE_COLUMNS = [
     "number", "round", "date", "home", "home_league", "away", "away_league", "home_score", "away_score",
     "decided_by", "extra_time", "penalties", "winner", "status", "note", "source_line",
+    "home_from_fixture", "away_from_fixture", "venue",
 ]  # fmt: skip
 BYE_COLUMNS = ["round", "team", "source"]
 ALIAS_COLUMNS = ["alias", "team", "season", "note"]
@@ -126,8 +127,8 @@ def read_season(folder: Path) -> SeasonFacts:
     for row in _read_csv(folder / "fixtures.csv"):
         values = _blank_to_none(row)
         values["extra_time"] = row["extra_time"] == "yes"
-        for key in ("home_league", "away_league", "note", "source_line"):
-            values[key] = values[key] or ""
+        for key in ("home_league", "away_league", "note", "source_line", "venue"):
+            values[key] = values.get(key) or ""
         values["status"] = values["status"] or "played"
         fixtures.append(FixtureFacts.model_validate(values))
     imported_at = header.get("imported_at")

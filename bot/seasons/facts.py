@@ -37,6 +37,7 @@ class FixtureStatus(StrEnum):
     PLAYED = "played"
     SCHEDULED = "scheduled"
     POSTPONED = "postponed"
+    ABANDONED = "abandoned"  # to be replayed or decided by the committee
 
 
 class Finding(BaseModel):
@@ -82,8 +83,11 @@ class FixtureFacts(BaseModel):
     number: int
     round: int
     date: dt.date | None = None
-    home: str
-    away: str
+    home: str | None  # None while the side is "winner of fixture N" (see home_from_fixture)
+    away: str | None
+    home_from_fixture: int | None = None
+    away_from_fixture: int | None = None
+    venue: str = ""
     home_league: str = ""
     away_league: str = ""
     home_score: int | None = None
