@@ -28,6 +28,7 @@ def match_line(fixture: Fixture, team_id: int, view: SeasonSnapshot, *, via: int
         round=fixture.round,
         round_name=round_info.name if round_info else f"Round {fixture.round}",
         date=fixture.date,
+        kickoff=utc(fixture.kickoff),
         opponent=view.name(opponent_id),
         opponent_from_fixture=opponent_from if opponent_id is None else None,
         opponent_league=fixture.away_league if home else fixture.home_league,
@@ -46,8 +47,8 @@ def match_line(fixture: Fixture, team_id: int, view: SeasonSnapshot, *, via: int
     )
 
 
-def _utc(moment: dt.datetime | None) -> dt.datetime | None:
-    # SQLite hands back naive datetimes; every time the store writes is UTC.
+def utc(moment: dt.datetime | None) -> dt.datetime | None:
+    """`moment` as an aware UTC time (SQLite hands back naive ones; every time the store writes is UTC)."""
     return moment.replace(tzinfo=dt.UTC) if moment is not None and moment.tzinfo is None else moment
 
 
@@ -57,8 +58,8 @@ def freshness(fixtures: list[Fixture], view: SeasonSnapshot) -> Freshness:
     if dated:
         newest = max(dated, key=lambda f: f.entered_at)  # type: ignore[arg-type,return-value]
         return Freshness(
-            entered_at=_utc(newest.entered_at), entered_by=newest.entered_by, source=view.season.source
+            entered_at=utc(newest.entered_at), entered_by=newest.entered_by, source=view.season.source
         )
     return Freshness(
-        entered_at=_utc(view.season.imported_at), entered_by="importer", source=view.season.source
+        entered_at=utc(view.season.imported_at), entered_by="importer", source=view.season.source
     )

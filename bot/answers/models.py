@@ -22,6 +22,7 @@ class MatchLine(BaseModel):
     round: int
     round_name: str = ""
     date: dt.date | None = None
+    kickoff: dt.datetime | None = None
     opponent: str | None
     opponent_from_fixture: int | None = None  # the opponent is the winner of this fixture, not known yet
     opponent_league: str = ""
@@ -115,6 +116,7 @@ class RoundMatch(BaseModel):
 
     fixture: int
     date: dt.date | None = None
+    kickoff: dt.datetime | None = None
     home: str | None
     away: str | None
     home_league: str = ""

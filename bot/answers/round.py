@@ -6,7 +6,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.answers.errors import BadOption
 from bot.answers.lookup import SeasonSnapshot, find_season, snapshot
-from bot.answers.matches import freshness
+from bot.answers.matches import freshness, utc
 from bot.answers.models import RoundAnswer, RoundMatch
 from bot.store.models import Fixture
 
@@ -16,6 +16,7 @@ def round_match(fixture: Fixture, view: SeasonSnapshot) -> RoundMatch:
     return RoundMatch(
         fixture=fixture.number,
         date=fixture.date,
+        kickoff=utc(fixture.kickoff),
         home=view.name(fixture.home_id),
         away=view.name(fixture.away_id),
         home_league=fixture.home_league,

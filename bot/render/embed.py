@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Awaitable, Callable
 from functools import singledispatch
 
@@ -49,8 +50,15 @@ def _safe(text: str) -> str:
     return discord.utils.escape_markdown(text)
 
 
+def discord_when(date: dt.date | None, kickoff: dt.datetime | None) -> str:
+    """A kick-off as a Discord timestamp (each reader sees their own time zone); a bare date as it is."""
+    if kickoff is not None:
+        return discord.utils.format_dt(kickoff, "f")
+    return date.strftime("%b %-d, %Y") if date else "date to be set"
+
+
 def _match_field(line: MatchLine) -> tuple[str, str]:
-    when = line.date.strftime("%b %-d, %Y") if line.date else "date unknown"
+    when = discord_when(line.date, line.kickoff)
     outcome = {True: "✅ won", False: "❌ lost", None: "⏳"}[line.won]
     league = f" ({line.opponent_league})" if line.opponent_league else ""
     where = "home" if line.home else "away"
@@ -224,7 +232,7 @@ def render_pages(answer: BaseModel) -> list[discord.Embed]:
 
 @render_pages.register
 def _(answer: RoundAnswer) -> list[discord.Embed]:
-    lines = [_safe(tie_words(match)) for match in answer.matches]
+    lines = [_safe(tie_words(match, discord_when)) for match in answer.matches]
     if answer.byes:
         lines += _names_in_lines(f"**Byes ({len(answer.byes)}):** ", answer.byes)
     title = f"{answer.season} · {answer.round_name}" + (f" ({answer.dates})" if answer.dates else "")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from functools import singledispatch
 
 from pydantic import BaseModel
@@ -32,6 +34,16 @@ _HOW = {
 }
 
 
+When = Callable[[dt.date | None, dt.datetime | None], str]
+
+
+def plain_when(date: dt.date | None, kickoff: dt.datetime | None) -> str:
+    """A day (and a time in UTC when known), for media that cannot show each reader's own time zone."""
+    if kickoff is not None:
+        return kickoff.astimezone(dt.UTC).strftime("%b %-d, %Y %H:%M UTC")
+    return date.strftime("%b %-d, %Y") if date else "date to be set"
+
+
 def score_words(line: MatchLine) -> str:
     """The score from the club's side, with how it was decided: '2-2, won on penalties (score unknown)'."""
     if line.status != "played":
@@ -45,9 +57,9 @@ def score_words(line: MatchLine) -> str:
     return score + _HOW.get(line.decided_by or "", "")
 
 
-def match_words(line: MatchLine) -> str:
+def match_words(line: MatchLine, when_words: When = plain_when) -> str:
     """One tie in a line: round, date, venue, opponent and outcome."""
-    when = line.date.strftime("%b %-d, %Y") if line.date else "date unknown"
+    when = when_words(line.date, line.kickoff)
     where = "home" if line.home else "away"
     outcome = {True: "W", False: "L", None: "-"}[line.won]
     league = f" ({line.opponent_league})" if line.opponent_league else ""
@@ -166,11 +178,11 @@ def side_words(name: str | None, from_fixture: int | None, league: str = "") -> 
     return f"{name} ({league})" if league else name
 
 
-def tie_words(match: RoundMatch) -> str:
+def tie_words(match: RoundMatch, when_words: When = plain_when) -> str:
     """A tie in one line, home first: 'A (L) 2-1 B (L)', with how it was decided and who went through."""
     home = side_words(match.home, match.home_from_fixture, match.home_league)
     away = side_words(match.away, match.away_from_fixture, match.away_league)
-    when = match.date.strftime("%b %-d") if match.date else "date to be set"
+    when = when_words(match.date, match.kickoff)
     if match.status != "played":
         venue = f" at {match.venue}" if match.venue else ""
         return f"{when}: {home} v {away} — {match.status}{venue}"

@@ -30,7 +30,7 @@ TEAM_COLUMNS = ["name", "also_written", "league", "state", "track", "entry_round
 FIXTURE_COLUMNS = [
     "number", "round", "date", "home", "home_league", "away", "away_league", "home_score", "away_score",
     "decided_by", "extra_time", "penalties", "winner", "status", "note", "source_line",
-    "home_from_fixture", "away_from_fixture", "venue",
+    "home_from_fixture", "away_from_fixture", "venue", "kickoff",
 ]  # fmt: skip
 BYE_COLUMNS = ["round", "team", "source"]
 ALIAS_COLUMNS = ["alias", "team", "season", "note"]

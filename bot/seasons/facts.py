@@ -83,6 +83,7 @@ class FixtureFacts(BaseModel):
     number: int
     round: int
     date: dt.date | None = None
+    kickoff: dt.datetime | None = None
     home: str | None  # None while the side is "winner of fixture N" (see home_from_fixture)
     away: str | None
     home_from_fixture: int | None = None

@@ -84,7 +84,11 @@ async def load_seasons(session: AsyncSession, seasons: list[SeasonFacts], rules:
     await connection.execute(delete(TeamAlias))
     for table in (Bye, Fixture, Entry, Round, League, Season):
         await connection.execute(delete(table))
-    index: dict[str, Team] = {team.key: team for team in (await session.exec(select(Team))).all()}
+    # Keys are derived: recompute them (normalisation may have changed since the last load) and fall back
+    # on the exact name, so a club keeps its id across reloads.
+    existing = (await session.exec(select(Team))).all()
+    index: dict[str, Team] = {normalise(team.name): team for team in existing}
+    index.update({f"name:{team.name}": team for team in existing})
     spellings: dict[int, dict[str, str]] = {}
     for facts in sorted(seasons, key=lambda item: item.year):
         await _load_season(session, facts, rules, index, spellings)
@@ -122,7 +126,11 @@ async def _load_season(
     by_name: dict[str, Team] = {}
     for entry in facts.teams:
         written = [entry.name, *entry.also_written]
-        keys = [book.key(spelling) for spelling in written] + [normalise(s) for s in written]
+        keys = (
+            [book.key(spelling) for spelling in written]
+            + [normalise(s) for s in written]
+            + [f"name:{entry.name}"]
+        )
         team = next((index[key] for key in keys if key in index), None)
         if team is None:
             team = Team(name=entry.name, key=normalise(entry.name))
@@ -165,6 +173,7 @@ async def _load_season(
                 number=fixture.number,
                 round=fixture.round,
                 date=fixture.date,
+                kickoff=fixture.kickoff,
                 home_id=team_id(fixture.home, where),
                 away_id=team_id(fixture.away, where),
                 home_from_fixture=fixture.home_from_fixture,

@@ -97,6 +97,9 @@ class Fixture(SQLModel, table=True):
     number: int
     round: int = Field(index=True)
     date: dt.date | None = None
+    kickoff: dt.datetime | None = (
+        _when()
+    )  # when the time is known (scheduled ties); shown in each reader's zone
     home_id: int | None = Field(default=None, foreign_key="team.id", index=True)
     away_id: int | None = Field(default=None, foreign_key="team.id", index=True)
     home_from_fixture: int | None = None

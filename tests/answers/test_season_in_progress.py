@@ -3,6 +3,7 @@ one round-4 tie not drawn yet."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest_asyncio
 from bot.answers.path import path
 from bot.answers.qualifiers import qualifiers
 from bot.answers.round import round_fixtures
+from bot.render.embed import render_embed
 from bot.render.text import render_text
 from bot.seasons.check import check_season
 from bot.seasons.datafiles import read_season, write_season
@@ -28,13 +30,19 @@ def number_of(season: SeasonFacts, round_number: int, club: str) -> int:
 @pytest.fixture(scope="module")
 def in_progress(data_dir: Path) -> SeasonFacts:
     real = read_season(data_dir / "seasons" / "2024")
-    return cut_after_round(
+    cut = cut_after_round(
         real,
         2,
         also_played=frozenset({number_of(real, 3, "FC Folsom"), number_of(real, 3, "Azteca FC")}),
         postponed=frozenset({number_of(real, 3, "Miami United FC")}),
         undrawn=frozenset({number_of(real, 4, "Azteca FC")}),
     )
+    inter = number_of(cut, 3, "Inter San Francisco")
+    fixtures = [f.model_copy(update={"kickoff": KICKOFF}) if f.number == inter else f for f in cut.fixtures]
+    return cut.model_copy(update={"fixtures": fixtures})
+
+
+KICKOFF = dt.datetime(2023, 10, 21, 19, 0, tzinfo=dt.UTC)
 
 
 @pytest_asyncio.fixture
@@ -79,6 +87,10 @@ async def test_scheduled_tie_with_a_known_opponent(progress_store: Store) -> Non
     assert (answer.next_fixture.round, answer.next_fixture.opponent) == (3, "Sharktopus Football Club")
     assert answer.next_fixture.date.isoformat() == "2023-10-21"
     assert answer.possible_opponents == ["Sharktopus Football Club"]
+    assert answer.next_fixture.kickoff == KICKOFF
+    assert "Oct 21, 2023 19:00 UTC" in render_text(answer)
+    embed = render_embed(answer)
+    assert f"<t:{int(KICKOFF.timestamp())}:f>" in embed.fields[-1].value  # each reader's own time zone
 
 
 async def test_postponed_and_awaiting_the_draw(progress_store: Store) -> None:

@@ -92,6 +92,23 @@ async def test_changed_data_is_reloaded(empty_url: str, data_dir: Path, tmp_path
     await second.close()
 
 
+async def test_reload_survives_stale_keys(empty_url: str, data_dir: Path, tmp_path: Path) -> None:
+    """Stored name keys from an older normalisation do not stop a reload or duplicate a club."""
+    store, copy = await store_on_copy(empty_url, data_dir, tmp_path)
+    async with store.session() as session:
+        for team in (await session.exec(select(Team))).all():
+            team.key = "stale " + team.key
+            session.add(team)
+        await session.commit()
+    (copy / "aliases.csv").write_text((copy / "aliases.csv").read_text() + "Folsom FC,FC Folsom,2024,\n")
+    async with store.session() as session:
+        assert await ensure_loaded(session, copy) is True
+        names = (await session.exec(select(Team.name))).all()
+        assert len(names) == len(set(names)) and "FC Folsom" in names
+        assert not [key for key in (await session.exec(select(Team.key))).all() if key.startswith("stale")]
+    await store.close()
+
+
 async def test_reload_keeps_moderator_edits(empty_url: str, data_dir: Path, tmp_path: Path) -> None:
     """Once a moderator has changed a fixture, a changed data/ does not silently overwrite it."""
     store, copy = await store_on_copy(empty_url, data_dir, tmp_path)
