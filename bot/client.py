@@ -20,6 +20,7 @@ from bot.answers.errors import AmbiguousTeam, AnswerError
 from bot.answers.lookup import team_index
 from bot.names import TeamIndex
 from bot.render.embed import TeamPicker, error_text
+from bot.render.picture import PictureCache
 from bot.settings import Settings
 from bot.store.engine import Store
 
@@ -132,6 +133,7 @@ class OpenCupBot(commands.AutoShardedBot):
         self.failed_extensions: dict[str, BaseException] = {}
         self.synced_scopes: list[str] = []
         self.open_views: weakref.WeakSet[discord.ui.View] = weakref.WeakSet()  # stopped on close
+        self.pictures = PictureCache()
 
     async def setup_hook(self) -> None:
         """Open the store, load every cog (a broken one is only logged), sync commands if they changed."""

@@ -10,6 +10,9 @@ from bot.answers.commands import COMMANDS
 from bot.answers.path import path
 from bot.client import OpenCupBot
 from bot.render.embed import render_embed
+from bot.render.picture import PictureCache, path_png
+from cogs.shared.pictures import data_version
+from cogs.shared.pictures import picture as draw_cached
 from cogs.shared.teams import SeasonOption, TeamOption
 
 SPEC = COMMANDS["path"]
@@ -23,14 +26,31 @@ class PathCog(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name=SPEC.name, description=SPEC.description)
-    @app_commands.describe(**{option.name: option.description for option in SPEC.options})
+    @app_commands.describe(
+        **{option.name: option.description for option in SPEC.options},
+        picture="also show the route as a picture",
+    )
     async def path(
-        self, interaction: discord.Interaction, team: TeamOption, season: SeasonOption | None = None
+        self,
+        interaction: discord.Interaction,
+        team: TeamOption,
+        season: SeasonOption | None = None,
+        picture: bool = False,
     ) -> None:
-        """Answer /path."""
+        """Answer /path (with a picture of the route when asked: deferred, drawn off the event loop)."""
         async with self.bot.store.session() as session:
             answer = await path(session, team=team, season=season)
-        await interaction.response.send_message(embed=render_embed(answer))
+        embed = render_embed(answer)
+        if not picture:
+            await interaction.response.send_message(embed=embed)
+            return
+        await interaction.response.defer(thinking=True)
+        key = PictureCache.path_key(answer, await data_version(interaction, answer.freshness))
+        name = f"path-{answer.season}.png"
+        embed.set_image(url=f"attachment://{name}")
+        await interaction.followup.send(
+            embed=embed, file=await draw_cached(interaction, key, lambda: path_png(answer), name)
+        )
 
 
 async def setup(bot: OpenCupBot) -> None:

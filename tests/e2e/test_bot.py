@@ -71,7 +71,7 @@ async def test_login_ready_and_synced_commands(live) -> None:
     fake, bot = live
     assert bot.is_ready() and bot.failed_extensions == {}
     synced = {command["name"]: command for command in fake.synced_commands[None]}
-    assert {"path", "result", "team", "round", "qualifiers", "stats", "help"} <= set(synced)
+    assert {"path", "result", "team", "round", "qualifiers", "stats", "help", "bracket"} <= set(synced)
     path = synced["path"]
     assert path["description"].startswith("A club's route")
     options = {option["name"]: option for option in path["options"]}
@@ -193,6 +193,31 @@ async def test_qualifiers_stats_and_help(live) -> None:
     assert "112 clubs" in embed_text(counted.embeds[0])
     helped = await fake.slash("help")
     assert helped.ephemeral and "/path team:folsom season:2024" in embed_text(helped.embeds[0])
+
+
+async def test_bracket_picture_is_deferred_cached_and_attached(live) -> None:
+    """/bracket defers, then sends the round as a PNG; asking again draws nothing new."""
+    fake, bot = live
+    first = await fake.slash("bracket", {"round": 4, "season": 2024}, followups=1)
+    assert first.type == 5  # deferred: drawing may take longer than Discord's 3 seconds
+    [sent] = first.followups
+    [png] = sent.files
+    assert png.filename == "round-2024-4.png" and png.data.startswith(b"\x89PNG") and png.size < 1024 * 1024
+    assert sent.embeds[0]["image"]["url"] == "attachment://round-2024-4.png"
+    misses = bot.pictures.misses
+    again = await fake.slash("bracket", {"round": 4, "season": 2024}, followups=1)
+    assert again.followups[0].files[0].data == png.data
+    assert bot.pictures.misses == misses and bot.pictures.hits >= 1
+    missing = await fake.slash("bracket", {"round": 9, "season": 2024})
+    assert missing.ephemeral and "no round 9" in missing.content
+
+
+async def test_path_with_a_picture(live) -> None:
+    """/path picture:true answers with the embed and the route as an attached picture."""
+    fake, _bot = live
+    response = await fake.slash("path", {"team": "folsom", "season": 2024, "picture": True}, followups=1)
+    [sent] = response.followups
+    assert sent.embeds[0]["title"].startswith("FC Folsom") and sent.files[0].data.startswith(b"\x89PNG")
 
 
 async def test_unknown_team_is_a_friendly_ephemeral_error(live) -> None:
