@@ -28,6 +28,7 @@ from bot.render.text import (
     qualifier_words,
     render_text,
     score_words,
+    stats_sections,
     status_words,
     tie_words,
 )
@@ -257,16 +258,9 @@ def _(answer: QualifiersAnswer) -> list[discord.Embed]:
 
 @render_pages.register
 def _(answer: StatsAnswer) -> list[discord.Embed]:
-    lines = [f"**{answer.clubs} clubs**", "**By league**"]
-    lines += [
-        f"• {_safe(c.label)}{f' ({_safe(c.name)})' if c.name else ''}: {c.clubs}" for c in answer.by_league
-    ]
-    lines.append("**By state**")
-    lines += [f"• {_safe(c.label)}: {c.clubs}" for c in answer.by_state]
-    if answer.state_unknown:
-        lines.append(f"• state not given by the source: {answer.state_unknown}")
-    if answer.stated_states is not None:
-        lines.append(f"_The source says clubs came from {answer.stated_states} states and D.C._")
+    lines = [f"**{answer.clubs} clubs**"]
+    for heading, items in stats_sections(answer):
+        lines += [f"**{heading.capitalize()}**", *(f"• {_safe(item)}" for item in items)]
     return _pages(
         f"{answer.season} · where the clubs come from",
         lines,

@@ -229,16 +229,23 @@ def _(answer: QualifiersAnswer) -> str:
     return "\n".join(lines)
 
 
+def stats_sections(answer: StatsAnswer) -> list[tuple[str, list[str]]]:
+    """The counts as (heading, items) sections, shared by the text and embed renderers."""
+    leagues = [f"{c.label}{f' ({c.name})' if c.name else ''}: {c.clubs}" for c in answer.by_league]
+    states = [f"{c.label}: {c.clubs}" for c in answer.by_state]
+    if answer.state_unknown:
+        states.append(f"state not given by the source: {answer.state_unknown}")
+    sections = [("by league", leagues), ("by state", states)]
+    if answer.stated_states is not None:
+        sections.append(("the source says", [f"clubs came from {answer.stated_states} states and D.C."]))
+    return sections
+
+
 @render_text.register
 def _(answer: StatsAnswer) -> str:
-    lines = [f"{answer.season} — {answer.clubs} clubs", "by league:"]
-    lines += [f"  {c.label}{f' ({c.name})' if c.name else ''}: {c.clubs}" for c in answer.by_league]
-    lines.append("by state:")
-    lines += [f"  {c.label}: {c.clubs}" for c in answer.by_state]
-    if answer.state_unknown:
-        lines.append(f"  state not given by the source: {answer.state_unknown}")
-    if answer.stated_states is not None:
-        lines.append(f"the source says clubs came from {answer.stated_states} states (and D.C.)")
+    lines = [f"{answer.season} — {answer.clubs} clubs"]
+    for heading, items in stats_sections(answer):
+        lines += [f"{heading}:", *(f"  {item}" for item in items)]
     return "\n".join(lines)
 
 
