@@ -220,6 +220,29 @@ async def test_path_with_a_picture(live) -> None:
     assert sent.embeds[0]["title"].startswith("FC Folsom") and sent.files[0].data.startswith(b"\x89PNG")
 
 
+@pytest.mark.parametrize(
+    ("season", "club", "rival"), [(2017, "Azteca FC", "Harpo's FC"), (2024, "Azteca FC", "Harpos FC")]
+)
+async def test_every_command_answers_on_both_seasons(live, season: int, club: str, rival: str) -> None:
+    """Each command answers on the 2017 and the 2024 data in Discord, inside Discord's limits."""
+    fake, _bot = live
+    asks = [
+        ("path", {"team": club, "season": season}),
+        ("result", {"team": club, "season": season}),
+        ("result", {"team": club, "opponent": rival}),
+        ("team", {"name": club, "season": season}),
+        ("round", {"number": 1, "season": season}),
+        ("qualifiers", {"season": season}),
+        ("stats", {"season": season}),
+    ]
+    for name, options in asks:
+        response = await fake.slash(name, options)
+        assert response.accepted and response.embeds and not response.ephemeral, (name, options)
+        assert str(season) in embed_text(response.embeds[0]) or name == "result", (name, options)
+    drawn = await fake.slash("bracket", {"round": 2, "season": season}, followups=1)
+    assert drawn.followups[0].files[0].data.startswith(b"\x89PNG")
+
+
 async def test_unknown_team_is_a_friendly_ephemeral_error(live) -> None:
     """A club that is not there: an ephemeral 'not in the records' with a suggestion; a typo still answers."""
     fake, _bot = live
