@@ -12,6 +12,8 @@ from bot.render.embed import PageTurner, render_pages
 if TYPE_CHECKING:
     from bot.client import OpenCupBot
 
+PAGE_TIMEOUT = 300.0  # seconds a page turner stays live; then its buttons go grey
+
 
 async def send_answer(
     interaction: discord.Interaction, answer: BaseModel, *, ephemeral: bool = False
@@ -21,7 +23,7 @@ async def send_answer(
     if len(pages) == 1:
         await interaction.response.send_message(embed=pages[0], ephemeral=ephemeral)
         return
-    turner = PageTurner(owner_id=interaction.user.id, pages=pages)
+    turner = PageTurner(owner_id=interaction.user.id, pages=pages, timeout=PAGE_TIMEOUT)
     await interaction.response.send_message(embed=pages[0], view=turner, ephemeral=ephemeral)
     turner.message = await interaction.original_response()
     bot: OpenCupBot = interaction.client  # type: ignore[assignment]

@@ -181,6 +181,16 @@ async def test_round_pages_turn_only_for_the_asker(live) -> None:
     assert refused.ephemeral and "Only the person who asked" in refused.content
 
 
+async def test_pages_expire_cleanly(live, monkeypatch) -> None:
+    """When a page turner times out, its buttons are greyed out by an edit instead of failing later."""
+    fake, _bot = live
+    monkeypatch.setattr(sys.modules["cogs.shared.replies"], "PAGE_TIMEOUT", 0.3)
+    asked = await fake.slash("round", {"number": 2, "season": 2024})
+    await fake.wait_until(lambda: asked.edits)
+    buttons = asked.edits[-1]["components"][0]["components"]
+    assert all(button.get("disabled") for button in buttons)
+
+
 async def test_qualifiers_stats_and_help(live) -> None:
     """/qualifiers, /stats and /help answer in Discord within the limits."""
     fake, _bot = live
