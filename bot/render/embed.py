@@ -28,6 +28,7 @@ from bot.render.text import (
     qualifier_words,
     render_text,
     score_words,
+    stated_words,
     stats_sections,
     status_words,
     tie_words,
@@ -250,7 +251,7 @@ def _(answer: QualifiersAnswer) -> list[discord.Embed]:
             route = item.route
             lines.append(f"**{_safe(route.capitalize())}**")
         lines.append("• " + _safe(qualifier_words(item)))
-    lines += [f"_The source states {key.replace('_', ' ')}: {value}_" for key, value in answer.stated.items()]
+    lines += [f"_{_safe(line)}_" for line in stated_words(answer)]
     title = f"{answer.season} · {len(answer.qualifiers)} clubs through to the tournament proper"
     footer = f"{answer.season} season · " + freshness_words(answer.freshness)
     return _pages(title, lines, colour=discord.Colour.green(), footer=footer, fresh=answer.freshness)

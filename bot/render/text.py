@@ -214,6 +214,21 @@ def qualifier_words(item: Qualifier) -> str:
     return f"{item.team} — {item.berth or item.route}{detail}"
 
 
+def stated_words(answer: QualifiersAnswer) -> list[str]:
+    """What the source states beside what it names, so a gap is said out loud, never hidden."""
+    lines = []
+    for key, stated in answer.stated.items():
+        if key.endswith("_teams") and key != "local_teams":
+            league = key.removesuffix("_teams")
+            named = sum(1 for q in answer.qualifiers if q.track == "national_league" and q.league == league)
+            gap = "" if named == stated else f" — {stated - named} not named by the source"
+            lines.append(f"{league}: the source states {stated} clubs and names {named}{gap}")
+        elif key == "local_qualifiers":
+            named = sum(1 for q in answer.qualifiers if q.track == "local")
+            lines.append(f"local qualifiers: the source states {stated}, the results give {named}")
+    return lines
+
+
 @render_text.register
 def _(answer: QualifiersAnswer) -> str:
     lines = [f"{answer.season} — {len(answer.qualifiers)} clubs through to the tournament proper"]
@@ -223,8 +238,7 @@ def _(answer: QualifiersAnswer) -> str:
             route = item.route
             lines.append(f"{route}:")
         lines.append("  " + qualifier_words(item))
-    for key, value in answer.stated.items():
-        lines.append(f"the source states {key.replace('_', ' ')}: {value}")
+    lines += stated_words(answer)
     lines.append(freshness_words(answer.freshness))
     return "\n".join(lines)
 

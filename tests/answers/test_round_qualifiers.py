@@ -9,6 +9,7 @@ from bot.answers.errors import BadOption
 from bot.answers.qualifiers import qualifiers
 from bot.answers.round import round_fixtures
 from bot.answers.stats import stats
+from bot.render.text import render_text
 from bot.store.engine import Store
 
 
@@ -89,6 +90,9 @@ async def test_qualifiers_2017(store: Store) -> None:
     assert len(local) == 18 and all(q.deciding.round == 2 for q in local)
     assert answer.stated["PDL_teams"] + answer.stated["NPSL_teams"] == 39
     assert len(national) == 38  # the PDL's twelfth at-large club is not named by the source
+    text = render_text(answer)
+    assert "PDL: the source states 21 clubs and names 20 — 1 not named by the source" in text
+    assert "NPSL: the source states 18 clubs and names 18" in text
     bucks = next(q for q in national if q.team == "Michigan Bucks")
     assert (bucks.league, bucks.berth) == ("PDL", "PDL Great Lakes division winner")
 
