@@ -17,7 +17,7 @@ from discord.ext import commands
 
 import cogs
 from bot.answers.errors import AmbiguousTeam, AnswerError
-from bot.answers.lookup import team_index
+from bot.answers.lookup import current_team_index
 from bot.names import TeamIndex
 from bot.render.embed import TeamPicker, error_text
 from bot.render.picture import PictureCache
@@ -150,7 +150,7 @@ class OpenCupBot(commands.AutoShardedBot):
     async def refresh_team_index(self) -> None:
         """Rebuild the in-memory team index (after loading data or changing teams and aliases)."""
         async with self.store.session() as session:
-            self.team_index = await team_index(session)
+            self.team_index = await current_team_index(session)
 
     def command_payload(self, guild: discord.abc.Snowflake | None) -> list[dict[str, Any]]:
         """What a sync would send for `guild` (or globally)."""

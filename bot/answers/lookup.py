@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 
+from sqlalchemy.engine import Engine
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.answers.errors import AmbiguousTeam, SeasonNotFound, TeamNotFound
 from bot.names import IndexedTeam, TeamIndex
-from bot.store.models import Bye, Entry, Fixture, Round, Season, Team, TeamAlias
+from bot.store.loader import DATA_VERSION_KEY
+from bot.store.models import Bye, Entry, Fixture, Round, Season, StoreMeta, Team, TeamAlias
 
 
 async def team_index(session: AsyncSession, *, season: int | None = None) -> TeamIndex:
@@ -56,9 +59,30 @@ def resolve(index: TeamIndex, query: str) -> str:
     raise TeamNotFound(f"No club called '{wanted}' is in the records.{hint}", candidates=found.suggestions)
 
 
+_INDEXES: weakref.WeakKeyDictionary[Engine, tuple[str, TeamIndex]] = weakref.WeakKeyDictionary()
+
+
+async def current_team_index(session: AsyncSession) -> TeamIndex:
+    """The all-season team index, built once per store and data version instead of on every question."""
+    engine = session.get_bind()
+    meta = await session.get(StoreMeta, DATA_VERSION_KEY)
+    version = meta.value if meta else ""
+    cached = _INDEXES.get(engine)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    index = await team_index(session)
+    _INDEXES[engine] = (version, index)
+    return index
+
+
+def forget_team_index(engine: Engine) -> None:
+    """Drop the cached index (after teams or aliases change without a new data version)."""
+    _INDEXES.pop(engine, None)
+
+
 async def find_team(session: AsyncSession, query: str) -> Team:
     """The one club `query` names; raises when none or several do."""
-    name = resolve(await team_index(session), query)
+    name = resolve(await current_team_index(session), query)
     return (await session.exec(select(Team).where(Team.name == name))).one()
 
 

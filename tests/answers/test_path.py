@@ -190,3 +190,21 @@ async def test_every_2024_club_route_matches_the_seed(store: Store, seeds: Path)
         assert answer.byes == [1] and answer.entry_round == 2
     with pytest.raises((TeamNotFound, AmbiguousTeam)):
         await ask_path(store, "Lancaster Elite", 2024)  # named only by the damaged state table
+
+
+async def test_team_index_is_built_once_per_data_version(store: Store, monkeypatch) -> None:
+    """Answers reuse the team index; it is rebuilt only when it is forgotten or the data version changes."""
+    import bot.answers.lookup as lookup
+
+    builds = []
+    real = lookup.team_index
+
+    async def counting(session, **options):
+        builds.append(options)
+        return await real(session, **options)
+
+    monkeypatch.setattr(lookup, "team_index", counting)
+    lookup.forget_team_index(store.engine.sync_engine)
+    for _ in range(3):
+        await ask_path(store, "folsom", 2024)
+    assert len(builds) == 1
