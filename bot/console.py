@@ -44,6 +44,9 @@ def parse_line(line: str) -> tuple[str, dict[str, str]]:
     if not text.startswith("/"):
         raise BadOption("A command starts with '/', for example: /path team:folsom season:2024")
     name, _, rest = text[1:].partition(" ")
+    group_member = f"{name} {rest.split(' ', 1)[0]}" if rest else ""
+    if group_member.lower() in COMMANDS:  # "/eligible club …": a group's command
+        name, rest = group_member, rest.partition(" ")[2]
     command = command_named(name)
     names = "|".join(re.escape(option.name) for option in command.options)
     pieces = re.split(rf"(?:^|\s+)({names}):", " " + rest) if names else [rest]

@@ -6,6 +6,7 @@ from it, so a command is defined once.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.answers.eligible import eligible_club, eligible_league, eligible_team
 from bot.answers.errors import BadOption, UnknownCommand
 from bot.answers.path import path
 from bot.answers.qualifiers import qualifiers
@@ -32,6 +34,34 @@ class Option:
     kind: type
     description: str
     required: bool = False
+    choices: tuple[str, ...] = ()
+
+    def parse(self, value: str) -> Any:
+        """The typed value of what was written, or a friendly error."""
+        if self.choices and value.lower() not in self.choices:
+            raise BadOption(
+                f"'{self.name}' is one of {', '.join(self.choices)}, not '{value}'.",
+                candidates=list(self.choices),
+            )
+        if self.kind is int:
+            if not value.lstrip("-").isdigit():
+                raise BadOption(f"'{self.name}' must be a whole number, not '{value}'.")
+            return int(value)
+        if self.kind is bool:
+            if value.lower() not in _BOOLEANS:
+                raise BadOption(
+                    f"'{self.name}' is true or false, not '{value}'.", candidates=["true", "false"]
+                )
+            return _BOOLEANS[value.lower()]
+        if self.kind is dt.date:
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                raise BadOption(f"'{self.name}' is a date written YYYY-MM-DD, not '{value}'.") from None
+        return value.lower() if self.choices else value
+
+
+_BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 
 
 @dataclass(frozen=True)
@@ -56,13 +86,7 @@ class Command:
             if option is None:
                 known = ", ".join(o.name for o in self.options)
                 raise BadOption(f"/{self.name} has no option '{name}' (options: {known}).")
-            value = value.strip()
-            if option.kind is int:
-                if not value.lstrip("-").isdigit():
-                    raise BadOption(f"'{name}' must be a whole number, not '{value}'.")
-                arguments[name] = int(value)
-            else:
-                arguments[name] = value
+            arguments[name] = option.parse(value.strip())
         for option in self.options:
             if option.required and not arguments.get(option.name):
                 raise BadOption(f"/{self.name} needs '{option.name}': {option.description}.")
@@ -147,6 +171,61 @@ COMMANDS: dict[str, Command] = {
             "/stats season:2024",
         ),
         Command(
+            "eligible team",
+            "A club's standing for the proper, with the rules that decide it",
+            (Option("name", str, "the club, typed any way", required=True), SEASON),
+            eligible_team,
+            "/eligible team name:SC MesoAmerica season:2024",
+        ),
+        Command(
+            "eligible club",
+            "A club rep's checklist against the season's entry rules",
+            (
+                Option(
+                    "division",
+                    str,
+                    "open (below Division III) or pro (Division I-III)",
+                    True,
+                    ("open", "pro"),
+                ),
+                Option("league_teams", int, "how many teams the club's league has"),
+                Option("matches_per_team", int, "how many league matches each club plays"),
+                Option("owned_by_higher_pro", bool, "majority-owned or roster-managed by a higher pro club?"),
+                Option("applied_on", dt.date, "the day the club applied, YYYY-MM-DD"),
+                SEASON_ANY,
+            ),
+            eligible_club,
+            "/eligible club division:open league_teams:3 matches_per_team:12 owned_by_higher_pro:false "
+            "applied_on:2023-07-15 season:2024",
+        ),
+        Command(
+            "eligible league",
+            "A league's check against the national-league criteria",
+            (
+                Option("teams", int, "active U.S.-based teams in the league"),
+                *(
+                    Option(zone, int, f"teams in the {zone.capitalize()} time zone")
+                    for zone in ("eastern", "central", "mountain", "pacific")
+                ),
+                *(
+                    Option(
+                        f"states_{zone}", int, f"states (or D.C.) with teams in the {zone.capitalize()} zone"
+                    )
+                    for zone in ("eastern", "central", "mountain", "pacific")
+                ),
+                Option("states", int, "states (or D.C.) with teams, in all"),
+                Option("championship", bool, "a compulsory league championship each season?"),
+                Option("standings_format", bool, "a league format with a standings table?"),
+                Option("fees_paid", bool, "entry fees paid for every team?"),
+                Option("months_operating", int, "months the league has met these criteria"),
+                SEASON_ANY,
+            ),
+            eligible_league,
+            "/eligible league teams:60 eastern:20 central:15 mountain:10 pacific:15 states_eastern:5 "
+            "states_central:4 states_mountain:3 states_pacific:3 states:15 championship:true "
+            "standings_format:true fees_paid:true months_operating:12",
+        ),
+        Command(
             "help", "What this bot can tell you, with an example of each command", (), help_answer, "/help"
         ),
     )
@@ -154,8 +233,8 @@ COMMANDS: dict[str, Command] = {
 
 
 def command_named(name: str) -> Command:
-    """The command called `name` (with or without the slash)."""
-    key = name.lstrip("/").strip().lower()
+    """The command called `name` (with or without the slash; a group's commands are 'group sub')."""
+    key = " ".join(name.lstrip("/").split()).lower()
     if key not in COMMANDS:
         raise UnknownCommand(
             f"There is no /{key} command. Commands: {', '.join('/' + n for n in COMMANDS)}.",

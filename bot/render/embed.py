@@ -11,6 +11,7 @@ import discord
 from pydantic import BaseModel
 
 from bot.answers.commands import HelpAnswer
+from bot.answers.eligible import EligibleAnswer
 from bot.answers.errors import AnswerError
 from bot.answers.models import (
     Freshness,
@@ -24,6 +25,7 @@ from bot.answers.models import (
 from bot.answers.stats import StatsAnswer
 from bot.render.text import (
     club_lines,
+    eligibility_lines,
     freshness_words,
     qualifier_words,
     render_text,
@@ -279,6 +281,15 @@ def _(answer: HelpAnswer) -> list[discord.Embed]:
         colour=discord.Colour.blurple(),
         footer="Club names can be typed loosely: folsom, inter sf, harpo's",
     )
+
+
+@render_pages.register
+def _(answer: EligibleAnswer) -> list[discord.Embed]:
+    head, lines = eligibility_lines(answer)
+    colour = {True: discord.Colour.green(), False: discord.Colour.red(), None: discord.Colour.gold()}[
+        answer.eligible
+    ]
+    return _pages(head, [_safe(line) for line in lines], colour=colour, footer=f"{answer.season} rules")
 
 
 class PageTurner(discord.ui.View):

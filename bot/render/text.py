@@ -9,6 +9,7 @@ from functools import singledispatch
 from pydantic import BaseModel
 
 from bot.answers.commands import HelpAnswer
+from bot.answers.eligible import EligibleAnswer
 from bot.answers.errors import AnswerError
 from bot.answers.models import (
     Freshness,
@@ -261,6 +262,41 @@ def _(answer: StatsAnswer) -> str:
     for heading, items in stats_sections(answer):
         lines += [f"{heading}:", *(f"  {item}" for item in items)]
     return "\n".join(lines)
+
+
+_MARKS = {True: "✔ passed", False: "✘ failed", None: "? cannot tell"}
+
+
+def eligibility_lines(answer: EligibleAnswer) -> tuple[str, list[str]]:
+    """The verdict, and a line per rule (mark, rule, why, how to fix), shared by text and embeds."""
+    verdict = {True: "eligible", False: "not eligible", None: "cannot tell yet"}[answer.eligible]
+    who = answer.team or {"club": "this club", "league": "this league as a national league"}[answer.form]
+    head = f"{who}: {verdict} for the {answer.season} U.S. Open Cup"
+    if answer.standing:
+        head += f" — {answer.standing}"
+    lines = []
+    for check in answer.checks:
+        mark = "• kept over time" if check.ongoing else _MARKS[check.passed]
+        lines.append(f"{mark} [{check.rule}] {check.text}")
+        if check.detail:
+            lines.append(f"    {check.detail}")
+        if check.fix:
+            lines.append(f"    to fix: {check.fix}")
+    if answer.deadlines:
+        lines.append(
+            "deadlines: "
+            + ", ".join(
+                f"{name.replace('_', ' ')} {day.isoformat()}" for name, day in answer.deadlines.items()
+            )
+        )
+    lines.append(f"rules from: {answer.source}")
+    return head, lines
+
+
+@render_text.register
+def _(answer: EligibleAnswer) -> str:
+    head, lines = eligibility_lines(answer)
+    return "\n".join([head, *lines])
 
 
 @render_text.register

@@ -26,8 +26,11 @@ async def test_every_cog_loads_with_unique_described_commands(store: Store) -> N
     names = [command.name for command in commands]
     assert {"path", "result"} <= set(names)
     assert [name for name, times in Counter(names).items() if times > 1] == []
-    for command in commands:
-        assert isinstance(command, app_commands.Command)
+    for group in commands:
+        assert 1 <= len(group.description) <= 100 and group.description != "…"
+    leaves = [c for c in bot.tree.walk_commands() if isinstance(c, app_commands.Command)]
+    assert {"eligible team", "eligible club", "eligible league"} <= {c.qualified_name for c in leaves}
+    for command in leaves:
         assert 1 <= len(command.description) <= 100 and command.description != "…"
         for parameter in command.parameters:
             assert 1 <= len(parameter.description) <= 100 and parameter.description != "…", parameter.name

@@ -1,0 +1,170 @@
+"""Checks what a user tells us against a season's rules; every verdict explains itself.
+
+Rules are data. Each has a `kind` that says how it is checked; the engine knows the kinds, never the rules.
+A fact the user did not give, a rule the season's source does not state, and a condition that can only be
+met over time (good standing through the final) all give "cannot tell" (passed = None), never a guess.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+ZONES = ("eastern", "central", "mountain", "pacific")
+
+
+class Rule(BaseModel):
+    """One rule of a season, in our words, with where it comes from."""
+
+    id: str
+    forms: list[str]
+    divisions: list[str] = Field(default_factory=list)
+    kind: str
+    input: str = ""
+    minimum: float | None = None
+    deadline: str = ""
+    zones: int = 0
+    share: float = 0.0
+    states_needed: list[int] = Field(default_factory=list)
+    statement: str
+    fix: str = ""
+    section: str = ""
+
+
+class RuleSet(BaseModel):
+    """A season's rules and deadlines."""
+
+    season: int
+    source: str
+    deadlines: dict[str, dt.date] = Field(default_factory=dict)
+    rules: list[Rule]
+
+    def for_form(self, form: str, division: str | None = None) -> list[Rule]:
+        """The rules that apply to a club (of a division) or to a league."""
+        return [
+            r
+            for r in self.rules
+            if form in r.forms and (division is None or not r.divisions or division in r.divisions)
+        ]
+
+
+class Check(BaseModel):
+    """One rule checked: passed (True / False / None = cannot tell), the rule's text, and why."""
+
+    rule: str
+    passed: bool | None
+    text: str
+    detail: str = ""
+    fix: str = ""
+    section: str = ""
+    ongoing: bool = False
+
+
+def rules_files(data_dir: Path) -> dict[int, Path]:
+    """The seasons that have rules, and their files."""
+    folder = data_dir / "rules"
+    return {int(path.stem): path for path in sorted(folder.glob("*.toml"))} if folder.is_dir() else {}
+
+
+def load_rules(path: Path) -> RuleSet:
+    """Read one season's rules."""
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    return RuleSet(
+        season=raw["season"],
+        source=raw.get("source", ""),
+        deadlines=raw.get("deadlines", {}),
+        rules=[Rule.model_validate(rule) for rule in raw.get("rule", [])],
+    )
+
+
+def _number(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def check_rule(rule: Rule, facts: dict[str, Any], deadlines: dict[str, dt.date]) -> Check:
+    """Check one rule against the facts given."""
+    check = Check(rule=rule.id, passed=None, text=rule.statement, fix=rule.fix, section=rule.section)
+    given = facts.get(rule.input) if rule.input else None
+    if rule.kind == "not_stated":
+        check.detail = "the season's source does not state this rule"
+    elif rule.kind == "ongoing":
+        check.ongoing = True
+        check.detail = "a condition kept over time: it cannot be checked in advance"
+    elif rule.kind in ("at_least", "is_true", "is_false", "on_or_before") and given is None:
+        check.detail = f"not told: give {rule.input} to check this rule"
+    elif rule.kind == "at_least":
+        check.passed = given >= (rule.minimum or 0)
+        check.detail = (
+            f"{rule.input.replace('_', ' ')}: {_number(given)}; at least {_number(rule.minimum)} needed"
+        )
+    elif rule.kind in ("is_true", "is_false"):
+        check.passed = bool(given) is (rule.kind == "is_true")
+        check.detail = f"{rule.input.replace('_', ' ')}: {'yes' if given else 'no'}"
+    elif rule.kind == "on_or_before":
+        deadline = deadlines.get(rule.deadline)
+        if deadline is None:
+            check.detail = f"the {rule.deadline} deadline is not stated in the season's source"
+        else:
+            check.passed = given <= deadline
+            check.detail = (
+                f"{rule.input.replace('_', ' ')}: {given.isoformat()}; deadline {deadline.isoformat()}"
+            )
+    elif rule.kind == "zone_shares":
+        _zone_shares(rule, facts, check)
+    elif rule.kind == "zone_states":
+        _zone_states(rule, facts, check)
+    else:
+        check.detail = f"unknown kind of rule '{rule.kind}'"
+    if check.passed is not False:
+        check.fix = ""
+    return check
+
+
+def _zone_shares(rule: Rule, facts: dict[str, Any], check: Check) -> None:
+    counts = [facts.get(zone) for zone in ZONES]
+    if any(count is None for count in counts):
+        check.detail = "not told: give the number of teams in each of the four time zones"
+        return
+    total = facts.get("teams") or sum(counts)
+    used = sum(1 for count in counts if count > 0)
+    largest = sorted(counts, reverse=True)[: rule.zones]
+    # Compare in whole numbers: 149 of 1,000 teams is 14.9 %, short of 15 %.
+    shares_ok = total > 0 and all(count * 100 >= rule.share * total for count in largest)
+    check.passed = used >= rule.zones and shares_ok
+    shares = (
+        ", ".join(f"{zone} {count * 100 / total:.1f}%" for zone, count in zip(ZONES, counts, strict=True))
+        if total
+        else "no teams"
+    )
+    check.detail = (
+        f"teams in {used} zones; {shares}; the largest {rule.zones} need {_number(rule.share)}% each"
+    )
+
+
+def _zone_states(rule: Rule, facts: dict[str, Any], check: Check) -> None:
+    counts = [facts.get(f"states_{zone}") for zone in ZONES]
+    if any(count is None for count in counts):
+        check.detail = "not told: give the number of states (or D.C.) with teams in each time zone"
+        return
+    ordered = sorted(counts, reverse=True)
+    check.passed = len(ordered) >= len(rule.states_needed) and all(
+        have >= need for have, need in zip(ordered, rule.states_needed, strict=False)
+    )
+    check.detail = (
+        "states per zone: "
+        + ", ".join(f"{z} {c}" for z, c in zip(ZONES, counts, strict=True))
+        + f"; needed {' / '.join(map(str, rule.states_needed))} in the three best zones"
+    )
+
+
+def verdict(checks: list[Check]) -> bool | None:
+    """Not eligible if any rule fails; cannot tell if an entry condition is undecided; otherwise eligible."""
+    if any(check.passed is False for check in checks):
+        return False
+    if any(check.passed is None and not check.ongoing for check in checks):
+        return None
+    return True
