@@ -99,6 +99,29 @@ async def test_round_and_qualifiers_json_contract(store: Store) -> None:
     assert all(reply["ok"] for reply in await answer_json(store, *examples))
 
 
+async def test_eligible_json_contract(store: Store) -> None:
+    """`/eligible --json`: eligible (true/false/null) and checks with rule, passed and text."""
+    club, team, bad = await answer_json(
+        store,
+        "/eligible club division:open league_teams:3 matches_per_team:12 owned_by_higher_pro:false "
+        "applied_on:2023-07-15 season:2024",
+        "/eligible team name:Holac FC season:2024",
+        "/eligible club division:open applied_on:31/07/2023",
+    )
+    assert club["command"] == "eligible club" and club["data"]["eligible"] is False
+    assert all({"rule", "passed", "text"} <= set(check) for check in club["data"]["checks"])
+    assert [c["rule"] for c in club["data"]["checks"] if c["passed"] is False] == ["league-size"]
+    assert (
+        team["data"]["eligible"] is False
+        and team["data"]["standing"] == "out in round 2 (lost to Sharktopus Football Club)"
+    )
+    assert (
+        bad["ok"] is False
+        and bad["error"]["code"] == "bad_option"
+        and "YYYY-MM-DD" in bad["error"]["message"]
+    )
+
+
 async def test_error_json_contract(store: Store) -> None:
     """Errors: ok false, with code, message and candidates; bad input never crashes the console."""
     replies = await answer_json(

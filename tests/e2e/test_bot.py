@@ -253,6 +253,30 @@ async def test_every_command_answers_on_both_seasons(live, season: int, club: st
     assert drawn.followups[0].files[0].data.startswith(b"\x89PNG")
 
 
+async def test_eligible_in_discord(live) -> None:
+    """/eligible club, league and team answer in Discord; a bad date is a friendly error."""
+    fake, _bot = live
+    club = await fake.slash(
+        "eligible club",
+        {
+            "division": "open",
+            "league_teams": 3,
+            "matches_per_team": 12,
+            "owned_by_higher_pro": False,
+            "applied_on": "2023-07-15",
+            "season": 2024,
+        },
+    )
+    text = embed_text(club.embeds[0])
+    assert club.ephemeral and "not eligible" in text and "[league-size]" in text and "to fix:" in text
+    league = await fake.slash("eligible league", {"teams": 49, "season": 2024})
+    assert "not eligible" in embed_text(league.embeds[0])
+    team = await fake.slash("eligible team", {"name": "michigan bucks", "season": 2017})
+    assert "national-league track: PDL Great Lakes division winner" in embed_text(team.embeds[0])
+    bad = await fake.slash("eligible club", {"division": "open", "applied_on": "July 31"})
+    assert bad.ephemeral and "YYYY-MM-DD" in bad.content
+
+
 async def test_unknown_team_is_a_friendly_ephemeral_error(live) -> None:
     """A club that is not there: an ephemeral 'not in the records' with a suggestion; a typo still answers."""
     fake, _bot = live
