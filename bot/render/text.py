@@ -276,7 +276,9 @@ def eligibility_lines(answer: EligibleAnswer) -> tuple[str, list[str]]:
         head += f" — {answer.standing}"
     lines = []
     for check in answer.checks:
-        mark = "• kept over time" if check.ongoing else _MARKS[check.passed]
+        mark = {"ongoing": "• kept over time", "conditional": "• if it applies"}.get(
+            check.kind, _MARKS[check.passed]
+        )
         lines.append(f"{mark} [{check.rule}] {check.text}")
         if check.detail:
             lines.append(f"    {check.detail}")

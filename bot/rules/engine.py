@@ -61,7 +61,8 @@ class Check(BaseModel):
     detail: str = ""
     fix: str = ""
     section: str = ""
-    ongoing: bool = False
+    kind: str = ""
+    ongoing: bool = False  # listed but not blocking: kept over time, or applying only to some clubs
 
 
 def rules_files(data_dir: Path) -> dict[int, Path]:
@@ -87,13 +88,18 @@ def _number(value: Any) -> str:
 
 def check_rule(rule: Rule, facts: dict[str, Any], deadlines: dict[str, dt.date]) -> Check:
     """Check one rule against the facts given."""
-    check = Check(rule=rule.id, passed=None, text=rule.statement, fix=rule.fix, section=rule.section)
+    check = Check(
+        rule=rule.id, passed=None, text=rule.statement, fix=rule.fix, section=rule.section, kind=rule.kind
+    )
     given = facts.get(rule.input) if rule.input else None
     if rule.kind == "not_stated":
         check.detail = "the season's source does not state this rule"
     elif rule.kind == "ongoing":
         check.ongoing = True
         check.detail = "a condition kept over time: it cannot be checked in advance"
+    elif rule.kind == "conditional":
+        check.ongoing = True  # listed, never blocking: it concerns only some clubs
+        check.detail = "applies only to some clubs; not checked from the facts given"
     elif rule.kind in ("at_least", "is_true", "is_false", "on_or_before") and given is None:
         check.detail = f"not told: give {rule.input} to check this rule"
     elif rule.kind == "at_least":
