@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -256,11 +257,13 @@ class TeamIndex:
         return [self.teams[p].name for p in order]
 
     def _decide(self, query_key: str, found: set[int]) -> NameMatch | None:
+        return self._pick(query_key, found) if found else None
+
+    def _pick(self, query_key: str, found: set[int]) -> NameMatch:
+        """The one club of `found` (not empty), or its clubs as candidates."""
         if len(found) == 1:
             return NameMatch(team=self.teams[next(iter(found))].name)
-        if found:
-            return NameMatch(candidates=self._ranked(query_key, found))
-        return None
+        return NameMatch(candidates=self._ranked(query_key, found))
 
     def _containing(self, words: set[str]) -> set[int]:
         """Clubs with one spelling holding every word."""
@@ -302,8 +305,9 @@ class TeamIndex:
                     min((d for other, d in near.items() if other in spelling), default=None)
                     for near in nearby
                 ]
-                if None not in costs:
-                    total = sum(costs)  # type: ignore[arg-type]
+                known = [cost for cost in costs if cost is not None]
+                if len(known) == len(costs):
+                    total = sum(known)
                     slips[owner] = min(total, slips.get(owner, total))
         return slips
 
@@ -315,13 +319,13 @@ class TeamIndex:
             return NameMatch()
         exact = self._folded.get(fold(wanted), set())
         if exact:
-            return self._decide(key, exact)  # type: ignore[return-value]
+            return self._pick(key, exact)
         words = set(key.split())
         containing = self._containing(words)
         same_key = self._keys.get(key, set())
         if same_key:
             # "irvine" is Irvine FC's key, but Irvine Zeta FC holds the word too: let the user choose.
-            return self._decide(key, same_key | containing)  # type: ignore[return-value]
+            return self._pick(key, same_key | containing)
         typed_acronyms = {p for variant in _acronym_variants(key) for p in self._keys.get(variant, set())}
         acronyms = self._acronyms.get(key, set()) | typed_acronyms
         for found in (containing, self._compact.get(compact(wanted), set()), acronyms):
@@ -331,7 +335,7 @@ class TeamIndex:
         slips = self._with_typos(key.split())
         if slips:
             fewest = min(slips.values())
-            return self._decide(key, {owner for owner, count in slips.items() if count == fewest})  # type: ignore[return-value]
+            return self._pick(key, {owner for owner, count in slips.items() if count == fewest})
         return NameMatch(suggestions=self._suggestions(key))
 
     def _suggestions(self, key: str) -> list[str]:
@@ -404,5 +408,5 @@ class TeamIndex:
                 last, self._vocabulary, scorer=fuzz.ratio, score_cutoff=70, limit=limit
             ):
                 holders = self._words[other] if pool is None else self._words[other] & pool
-                take(sorted(holders), lambda o, other=other: fits(o, other))
+                take(sorted(holders), partial(fits, prefix=other))
         return [self.teams[owner] for owner in picked]

@@ -7,6 +7,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.answers.lookup import SeasonSnapshot, find_season, find_team, snapshot, team_seasons
 from bot.answers.matches import freshness, match_line
 from bot.answers.models import MatchLine, PathAnswer
+from bot.store.models import stored_id
 
 ROUTES = {
     "local": "local qualifying",
@@ -20,10 +21,11 @@ ROUTES = {
 async def path(session: AsyncSession, *, team: str, season: int | None = None) -> PathAnswer:
     """The route of club `team` in `season` (by default the latest season it played)."""
     club = await find_team(session, team)
+    club_id = stored_id(club)
     view = await snapshot(session, await find_season(session, season, club))
     seasons = await team_seasons(session, club)
     others = [year for year in seasons if year != view.season.year]
-    entry = view.entries.get(club.id)
+    entry = view.entries.get(club_id)
     if entry is None:
         return PathAnswer(
             team=club.name,
@@ -33,8 +35,8 @@ async def path(session: AsyncSession, *, team: str, season: int | None = None) -
             rounds_in_season=view.last_round,
             freshness=freshness([], view),
         )
-    fixtures = [f for f in view.fixtures if club.id in (f.home_id, f.away_id)]
-    lines = [match_line(f, club.id, view) for f in fixtures]
+    fixtures = [f for f in view.fixtures if club_id in (f.home_id, f.away_id)]
+    lines = [match_line(f, club_id, view) for f in fixtures]
     answer = PathAnswer(
         team=club.name,
         season=view.season.year,
@@ -46,7 +48,7 @@ async def path(session: AsyncSession, *, team: str, season: int | None = None) -
         qualified_by=entry.qualified_by,
         league=entry.league,
         entry_round=entry.entry_round,
-        byes=sorted(bye.round for bye in view.byes if bye.team_id == club.id),
+        byes=sorted(bye.round for bye in view.byes if bye.team_id == club_id),
         matches=lines,
         rounds_in_season=view.last_round,
         other_seasons=others,
@@ -70,8 +72,8 @@ async def path(session: AsyncSession, *, team: str, season: int | None = None) -
         answer.rounds_left = 0
         return answer
     if not upcoming:  # the draw may already name the club as "winner of fixture N"
-        upcoming = [_linked(view, club.id, line.fixture) for line in lines if line.won]
-        upcoming = [line for line in upcoming if line is not None]
+        linked = [_linked(view, club_id, line.fixture) for line in lines if line.won]
+        upcoming = [line for line in linked if line is not None]
     if upcoming:
         answer.next_fixture = min(upcoming, key=lambda line: line.round)
         answer.possible_opponents = _possible(view, answer.next_fixture)
@@ -97,9 +99,9 @@ def _possible(view: SeasonSnapshot, line: MatchLine) -> list[str]:
         return [line.opponent]
     by_number = {fixture.number: fixture for fixture in view.fixtures}
     found: list[str] = []
-    waiting = [line.opponent_from_fixture]
+    waiting = [line.opponent_from_fixture] if line.opponent_from_fixture is not None else []
     while waiting:
-        fixture = by_number.get(waiting.pop(0))  # type: ignore[arg-type]
+        fixture = by_number.get(waiting.pop(0))
         if fixture is None:
             continue
         if fixture.winner_id is not None:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from sqlalchemy import or_
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.answers.errors import BadOption
 from bot.answers.lookup import find_season, find_team, snapshot, team_seasons
 from bot.answers.matches import freshness, match_line
 from bot.answers.models import Freshness, ResultAnswer
-from bot.store.models import Fixture, Season
+from bot.store.models import Fixture, Season, stored_id
 
 
 async def result(
@@ -18,17 +18,18 @@ async def result(
 ) -> ResultAnswer:
     """Club `team`'s matches in `season`; with `opponent`, every meeting of the two (in any season)."""
     club = await find_team(session, team)
+    club_id = stored_id(club)
     seasons = await team_seasons(session, club)
     if opponent:
         return await _head_to_head(
-            session, club_id=club.id, club_name=club.name, opponent=opponent, season=season, seasons=seasons
+            session, club_id=club_id, club_name=club.name, opponent=opponent, season=season, seasons=seasons
         )
     view = await snapshot(session, await find_season(session, season, club))
-    fixtures = [f for f in view.fixtures if club.id in (f.home_id, f.away_id)]
+    fixtures = [f for f in view.fixtures if club_id in (f.home_id, f.away_id)]
     return ResultAnswer(
         team=club.name,
         season=view.season.year,
-        matches=[match_line(f, club.id, view) for f in fixtures],
+        matches=[match_line(f, club_id, view) for f in fixtures],
         other_seasons=[year for year in seasons if year != view.season.year],
         freshness=freshness(fixtures, view),
     )
@@ -44,14 +45,15 @@ async def _head_to_head(
     seasons: list[int],
 ) -> ResultAnswer:
     rival = await find_team(session, opponent)
-    if rival.id == club_id:
+    rival_id = stored_id(rival)
+    if rival_id == club_id:
         raise BadOption(f"'{opponent}' is {club_name} itself: pick another opponent.")
     meetings = or_(
-        (Fixture.home_id == club_id) & (Fixture.away_id == rival.id),
-        (Fixture.home_id == rival.id) & (Fixture.away_id == club_id),
+        (col(Fixture.home_id) == club_id) & (col(Fixture.away_id) == rival_id),
+        (col(Fixture.home_id) == rival_id) & (col(Fixture.away_id) == club_id),
     )
     met_in = select(Fixture.season_id).where(meetings).distinct()
-    query = select(Season).where(Season.id.in_(met_in))
+    query = select(Season).where(col(Season.id).in_(met_in))
     if season is not None:
         await find_season(session, season)
         query = query.where(Season.year == season)
@@ -59,7 +61,7 @@ async def _head_to_head(
     newest = Freshness()
     for met in sorted((await session.exec(query)).all(), key=lambda s: s.year):
         view = await snapshot(session, met)
-        fixtures = [f for f in view.fixtures if {f.home_id, f.away_id} == {club_id, rival.id}]
+        fixtures = [f for f in view.fixtures if {f.home_id, f.away_id} == {club_id, rival_id}]
         answer.matches += [match_line(f, club_id, view) for f in fixtures]
         fresh = freshness(fixtures, view)
         if newest.entered_at is None or (fresh.entered_at and fresh.entered_at > newest.entered_at):

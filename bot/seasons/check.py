@@ -103,7 +103,7 @@ def check_season(facts: SeasonFacts) -> SeasonReport:
             for f in facts.fixtures
             if f.round == number and f.winner
             for side in (f.home, f.away)
-            if side != f.winner
+            if side is not None and side != f.winner
         }
 
     _compare(report, "teams in local qualifying", facts.stated.get("teams"), len(local))

@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 from sqlalchemy import delete, func, text
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.names import AliasRule, NameBook, normalise
@@ -25,6 +25,7 @@ from bot.store.models import (
     StoreMeta,
     Team,
     TeamAlias,
+    stored_id,
 )
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ class DataError(Exception):
 async def ensure_loaded(session: AsyncSession, data_dir: Path) -> bool:
     """Load data/ unless this version is loaded already; returns whether it loaded."""
     version = data_version(data_dir)
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         # Several bot processes may start at once: one loads, the others wait and find it done.
         connection = await session.connection()
         await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOAD_LOCK})
@@ -61,7 +62,9 @@ async def ensure_loaded(session: AsyncSession, data_dir: Path) -> bool:
         return False
     if current is not None:
         edits = await session.scalar(
-            select(func.count()).select_from(Revision).where(~Revision.actor.startswith(LOADER_ACTOR_PREFIX))
+            select(func.count())
+            .select_from(Revision)
+            .where(~col(Revision.actor).startswith(LOADER_ACTOR_PREFIX))
         )
         if edits:
             log.warning("data/ changed but the store holds %d moderator edits: not reloading", edits)
@@ -97,7 +100,7 @@ async def load_seasons(session: AsyncSession, seasons: list[SeasonFacts], rules:
             session.add(TeamAlias(team_id=team_id, alias=alias, key=normalise(alias), source=source))
     entered = select(Entry.team_id)
     followed = select(Follow.team_id)
-    await connection.execute(delete(Team).where(Team.id.not_in(entered), Team.id.not_in(followed)))
+    await connection.execute(delete(Team).where(col(Team.id).not_in(entered), col(Team.id).not_in(followed)))
     await session.flush()
 
 
@@ -119,11 +122,12 @@ async def _load_season(
     )
     session.add(season)
     await session.flush()
+    season_id = stored_id(season)
     for league in facts.leagues:
-        session.add(League(season_id=season.id, abbreviation=league.abbreviation, name=league.name))
+        session.add(League(season_id=season_id, abbreviation=league.abbreviation, name=league.name))
     for item in facts.rounds:
-        session.add(Round(season_id=season.id, **item.model_dump()))
-    by_name: dict[str, Team] = {}
+        session.add(Round(season_id=season_id, **item.model_dump()))
+    by_name: dict[str, int] = {}  # every spelling of the season, to the club's id
     for entry in facts.teams:
         written = [entry.name, *entry.also_written]
         keys = (
@@ -138,15 +142,16 @@ async def _load_season(
         else:
             team.name, team.key = entry.name, normalise(entry.name)  # the latest season's name wins
         await session.flush()
+        club_id = stored_id(team)
         for key in keys:
             index[key] = team
         for spelling in written:
-            by_name[spelling] = team
-            spellings.setdefault(team.id, {}).setdefault(spelling, f"{facts.year} {facts.source}")
+            by_name[spelling] = club_id
+            spellings.setdefault(club_id, {}).setdefault(spelling, f"{facts.year} {facts.source}")
         session.add(
             Entry(
-                season_id=season.id,
-                team_id=team.id,
+                season_id=season_id,
+                team_id=club_id,
                 name_in_season=entry.name,
                 league=entry.league,
                 state=entry.state,
@@ -157,25 +162,26 @@ async def _load_season(
             )
         )
 
-    def team_id(name: str | None, what: str) -> int | None:
-        if name is None:
-            return None
+    def team_id(name: str, what: str) -> int:
         if name not in by_name:
             raise DataError(f"{facts.year}: {what} names '{name}', which has no entry in teams.csv")
-        return by_name[name].id
+        return by_name[name]
+
+    def side_id(name: str | None, what: str) -> int | None:
+        return None if name is None else team_id(name, what)
 
     actor = f"{LOADER_ACTOR_PREFIX} ({facts.source})"
     for fixture in facts.fixtures:
         where = f"fixture {fixture.number}"
         session.add(
             Fixture(
-                season_id=season.id,
+                season_id=season_id,
                 number=fixture.number,
                 round=fixture.round,
                 date=fixture.date,
                 kickoff=fixture.kickoff,
-                home_id=team_id(fixture.home, where),
-                away_id=team_id(fixture.away, where),
+                home_id=side_id(fixture.home, where),
+                away_id=side_id(fixture.away, where),
                 home_from_fixture=fixture.home_from_fixture,
                 away_from_fixture=fixture.away_from_fixture,
                 venue=fixture.venue,
@@ -186,7 +192,7 @@ async def _load_season(
                 extra_time=fixture.extra_time,
                 penalties=fixture.penalties,
                 decided_by=fixture.decided_by.value if fixture.decided_by else None,
-                winner_id=team_id(fixture.winner, where),
+                winner_id=side_id(fixture.winner, where),
                 status=fixture.status.value,
                 source_line=fixture.source_line,
                 note=fixture.note,
@@ -196,6 +202,6 @@ async def _load_season(
         )
     for bye in facts.byes:
         session.add(
-            Bye(season_id=season.id, round=bye.round, team_id=team_id(bye.team, "a bye"), source=bye.source)
+            Bye(season_id=season_id, round=bye.round, team_id=team_id(bye.team, "a bye"), source=bye.source)
         )
     await session.flush()

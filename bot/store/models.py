@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import JSON, BigInteger, Column, DateTime, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -12,6 +12,17 @@ from sqlmodel import Field, SQLModel
 def utcnow() -> dt.datetime:
     """Now, in UTC, to the second."""
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+class _Row(Protocol):
+    id: int | None
+
+
+def stored_id(row: _Row) -> int:
+    """The primary key of a row read from the store (or flushed to it); only a new, unsaved row has none."""
+    if row.id is None:
+        raise ValueError(f"this {type(row).__name__} has no id: it has not been written to the store")
+    return row.id
 
 
 def _when(nullable: bool = True) -> Any:
