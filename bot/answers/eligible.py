@@ -1,8 +1,14 @@
-"""`/eligible team|club|league`: a season's entry rules checked for a club, a league or a named team."""
+"""`/eligible team|club|league`: a season's entry rules checked for a club, a league or a named team.
+
+Two questions are kept apart for a named team: whether it was eligible to enter a season (every club that
+took part was: its entry settles the rules that admission checks) and whether it qualified for the proper
+(its standing). The rules come from the data folder of the store the caller opened.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -10,29 +16,53 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.answers.errors import BadOption, SeasonNotFound
 from bot.answers.path import path
-from bot.rules.engine import Check, RuleSet, check_rule, load_rules, rules_files, verdict
-from bot.settings import get_settings
+from bot.answers.standing import standing_words
+from bot.rules.engine import (
+    Check,
+    RuleSet,
+    check_entered,
+    check_rule,
+    decides,
+    load_rules,
+    rules_files,
+    verdict,
+)
 
 _DIVISION_OF_TRACK = {"professional": "pro"}
+_NO_FIGURE = "the records hold no figure for this: a club rep can check it with /eligible club"
 
 
 class EligibleAnswer(BaseModel):
-    """Whether a club (or a league) meets a season's rules, with every rule checked and quoted."""
+    """Whether a club (or a league) meets a season's rules, with the rules that decide it, quoted."""
 
     form: str  # "team", "club" or "league"
     season: int
-    eligible: bool | None
+    eligible: bool | None  # for a team: could it enter the season (true for every club that entered)
     checks: list[Check] = Field(default_factory=list)
     deadlines: dict[str, dt.date] = Field(default_factory=dict)
     source: str = ""
     team: str | None = None
     standing: str = ""  # for a named team: its standing for the proper, in a phrase
     route: str = ""
+    qualified: bool | None = None  # for a named team: did it reach the proper (None for club and league)
+    status: str = ""  # for a named team: qualified / eliminated / alive / not_entered, as in /path
+    track: str | None = None  # for a named team: the route it entered by, as stored
+    berth: str = ""  # for a named team on a direct or national-league route: the berth it took
+    entry_round: int | None = None
+    omitted: list[str] = Field(default_factory=list)  # rules that do not decide a named team's case
 
 
-def season_rules(season: int | None) -> RuleSet:
-    """The rules of `season` (by default the latest season that has rules)."""
-    files = rules_files(get_settings().data_dir)
+def data_dir_of(session: AsyncSession) -> Path:
+    """The data folder of the store that opened `session` (the Store puts it in the session's info)."""
+    data_dir = session.info.get("data_dir")
+    if not isinstance(data_dir, Path):
+        raise RuntimeError("this session carries no data folder: open it with Store.session()")
+    return data_dir
+
+
+def season_rules(*, data_dir: Path, season: int | None) -> RuleSet:
+    """The rules of `season` in `data_dir/rules` (by default the latest season that has rules)."""
+    files = rules_files(data_dir)
     if not files:
         raise SeasonNotFound("No season has entry rules in data/rules yet.")
     year = season if season is not None else max(files)
@@ -57,7 +87,7 @@ def _answer(form: str, rules: RuleSet, checks: list[Check], **extra: Any) -> Eli
 
 
 async def eligible_club(
-    _session: AsyncSession,
+    session: AsyncSession,
     *,
     division: str,
     league_teams: int | None = None,
@@ -72,7 +102,7 @@ async def eligible_club(
             "division is 'open' (below Division III) or 'pro' (Division I, II or III).",
             candidates=["open", "pro"],
         )
-    rules = season_rules(season)
+    rules = season_rules(data_dir=data_dir_of(session), season=season)
     facts = {
         "league_teams": league_teams,
         "matches_per_team": matches_per_team,
@@ -84,60 +114,51 @@ async def eligible_club(
 
 
 async def eligible_league(
-    _session: AsyncSession,
+    session: AsyncSession,
     *,
     season: int | None = None,
     **facts: Any,
 ) -> EligibleAnswer:
     """A league administrator's check against the national-league criteria."""
-    rules = season_rules(season)
+    rules = season_rules(data_dir=data_dir_of(session), season=season)
     checks = [check_rule(rule, facts, rules.deadlines) for rule in rules.for_form("league")]
     return _answer("league", rules, checks)
 
 
 async def eligible_team(session: AsyncSession, *, name: str, season: int | None = None) -> EligibleAnswer:
-    """A named club's standing for the proper, its route, and the rules that apply to its division."""
+    """A named club's case for a season: eligible to enter, qualified or not, and the rules that decide it.
+
+    A club that entered was eligible, whatever its result: the rules its route's entry settles are passed,
+    and rules for other routes are left out. For a club that did not enter, nothing is settled by entry:
+    its eligibility cannot be told from the records, and the entry rules are listed as open questions.
+    """
     route = await path(session, team=name, season=season)
-    rules = season_rules(route.season)
+    rules = season_rules(data_dir=data_dir_of(session), season=route.season)
     division = _DIVISION_OF_TRACK.get(route.track or "", "open")
-    standing = Check(
-        rule="standing",
-        passed={"qualified": True, "eliminated": False, "not_entered": False}.get(route.status),
-        text="A club reaches the tournament proper by its route: local qualifying, a national "
-        "league's berth, a direct slot, or professional entry.",
-        detail=_standing(route),
-    )
-    quoted = [check_rule(rule, {}, rules.deadlines) for rule in rules.for_form("club", division)]
-    for check in quoted:
+    track = route.track if route.status != "not_entered" else None  # an entry always has a track
+    if track is not None:
+        checks = [check_entered(rule, track=track, rules=rules) for rule in rules.for_track(division, track)]
+    else:
+        checks = [check_rule(rule, {}, rules.deadlines) for rule in rules.for_form("club", division)]
+    for check in checks:
         if check.detail.startswith("not told"):
-            check.detail = "the records hold no figure for this: a club rep can check it with /eligible club"
-    checks = [standing, *quoted]
-    eligible = standing.passed
+            check.detail = _NO_FIGURE
+    shown = [check for check in checks if decides(check)]
+    listed = {check.rule for check in shown}
     return EligibleAnswer(
         form="team",
         season=rules.season,
-        eligible=eligible,
-        checks=checks,
+        eligible=True if track is not None else None,
+        qualified=route.status == "qualified",
+        checks=shown,
         deadlines=rules.deadlines,
         source=rules.source,
         team=route.team,
-        standing=_standing(route),
+        standing=standing_words(route),
+        status=route.status,
         route=route.route,
+        track=route.track,
+        berth=route.berth,
+        entry_round=route.entry_round,
+        omitted=[rule.id for rule in rules.for_form("club", division) if rule.id not in listed],
     )
-
-
-def _standing(route: Any) -> str:
-    if route.status == "qualified":
-        if route.track == "local":
-            last = route.matches[-1]
-            return f"qualified: won round {last.round} against {last.opponent}"
-        return (
-            f"qualified directly: {route.berth}"
-            if route.track != "national_league"
-            else (f"national-league track: {route.berth}")
-        )
-    if route.status == "eliminated":
-        return f"out in round {route.eliminated_in_round} (lost to {route.eliminated_by})"
-    if route.status == "not_entered":
-        return f"did not enter the {route.season} qualification"
-    return "still alive in qualifying"

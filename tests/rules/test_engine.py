@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+from typing import Any
 
 import pytest
+from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.answers.eligible import eligible_club, eligible_league, season_rules
+from bot.answers.eligible import EligibleAnswer, eligible_club, eligible_league, season_rules
 from bot.answers.errors import BadOption, SeasonNotFound
 from bot.rules.engine import Check, verdict
+
+DATA = Path(__file__).resolve().parents[2] / "data"
 
 OPEN_OK = {
     "league_teams": 4,
@@ -34,21 +39,28 @@ LEAGUE_OK = {
 }
 
 
-def by_rule(answer) -> dict[str, bool | None]:
+def by_rule(answer: EligibleAnswer) -> dict[str, bool | None]:
     return {check.rule: check.passed for check in answer.checks}
 
 
-async def club(**changes):
+def rules_session() -> AsyncSession:
+    """A session that carries data/, as the Store's do; the rules answers never touch the database."""
+    return AsyncSession(info={"data_dir": DATA})
+
+
+async def club(**changes: Any) -> EligibleAnswer:
     return await eligible_club(
-        None,
+        rules_session(),
         division=changes.pop("division", "open"),
         season=changes.pop("season", 2024),
         **{**OPEN_OK, **changes},
     )
 
 
-async def league(**changes):
-    return await eligible_league(None, season=changes.pop("season", 2024), **{**LEAGUE_OK, **changes})
+async def league(**changes: Any) -> EligibleAnswer:
+    return await eligible_league(
+        rules_session(), season=changes.pop("season", 2024), **{**LEAGUE_OK, **changes}
+    )
 
 
 async def test_the_issue_example_names_the_four_team_rule_and_the_fix() -> None:
@@ -100,7 +112,7 @@ async def test_everything_met_is_eligible_and_ongoing_conditions_are_listed() ->
 
 async def test_unknown_facts_cannot_tell() -> None:
     """Facts not given give 'cannot tell', never a guess."""
-    answer = await eligible_club(None, division="open", season=2024)
+    answer = await eligible_club(rules_session(), division="open", season=2024)
     assert answer.eligible is None
     assert by_rule(answer)["league-size"] is None and by_rule(answer)["application-deadline"] is None
 
@@ -170,9 +182,9 @@ async def test_2017_rules_say_what_the_source_does_not_state() -> None:
 async def test_bad_input_is_a_typed_error() -> None:
     """An unknown division or a season without rules gives a friendly error."""
     with pytest.raises(BadOption):
-        await eligible_club(None, division="semi-pro", season=2024)
+        await eligible_club(rules_session(), division="semi-pro", season=2024)
     with pytest.raises(SeasonNotFound):
-        season_rules(1999)
+        season_rules(data_dir=DATA, season=1999)
 
 
 def test_verdict_rules() -> None:
