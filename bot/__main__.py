@@ -31,6 +31,11 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print one JSON object per command")
     seed = commands.add_parser("import", help="read seed documents and write their seasons into data/")
     seed.add_argument("seeds", nargs="+", type=Path, help="seed-format text files")
+    seed.add_argument(
+        "--force",
+        action="store_true",
+        help="write a season even though the reader reported errors (otherwise nothing is written)",
+    )
     commands.add_parser("check-data", help="validate data/ and report the sources' disagreements")
     commands.add_parser("migrate", help="bring the database schema up to date (Alembic)")
     return parser
@@ -41,30 +46,56 @@ async def _ask(commands: list[str], as_json: bool) -> int:
     from bot.store.engine import open_store
 
     settings = get_settings()
+    if not commands and sys.stdin.isatty():  # a person at a terminal would otherwise see nothing happen
+        print(
+            "Reading commands from standard input, one per line (Ctrl-D to end). "
+            "Or ask one directly: python -m bot ask '/help'",
+            file=sys.stderr,
+        )
     lines = [" ".join(commands)] if commands else sys.stdin
     async with open_store(settings.resolved_database_url(), settings.data_dir) as store:
         return await run_console(store, lines, as_json=as_json)
 
 
-def _import(seeds: list[Path]) -> int:
-    from bot.seasons.importer import import_seed
+def _import(seeds: list[Path], *, force: bool = False) -> int:
+    """Import each seed; a document that cannot be imported is one line on stderr, and the status 1."""
+    from bot.seasons.importer import NotASeason, import_seed
 
+    data_dir = get_settings().data_dir
     status = 0
     for seed in seeds:
         if not seed.is_file():
-            print(f"{seed}: no such file", file=sys.stderr)
+            print(f"{seed}: {'not a file' if seed.exists() else 'no such file'}", file=sys.stderr)
             status = 1
             continue
-        outcome = import_seed(seed, get_settings().data_dir)
+        try:
+            outcome = import_seed(seed, data_dir, force=force)
+        except NotASeason as refusal:
+            print(f"{refusal}; nothing written", file=sys.stderr)
+            status = 1
+            continue
+        except OSError as error:
+            print(f"{seed}: cannot import: {error.strerror or error}", file=sys.stderr)
+            status = 1
+            continue
         facts = outcome.facts
-        print(
-            f"{seed.name}: {facts.year} — {len(facts.teams)} teams, {len(facts.fixtures)} fixtures, "
-            f"{len(facts.byes)} byes → {outcome.folder}"
-        )
+        counts = f"{len(facts.teams)} teams, {len(facts.fixtures)} fixtures, {len(facts.byes)} byes"
+        if not outcome.written:
+            where = f"; nothing written to {outcome.folder}"
+        else:
+            where = f" → {outcome.folder}" + (" (unchanged)" if outcome.unchanged else "")
+        print(f"{seed.name}: {facts.year} — {counts}{where}")
         for finding in facts.findings:
             print(f"  {finding.level}: {finding.message}")
         if outcome.errors:
-            print("  Review the errors above (often a spelling for data/aliases.csv), then import again.")
+            errors = f"{len(outcome.errors)} error{'s' if len(outcome.errors) != 1 else ''}"
+            if outcome.written:
+                print(f"  Written despite {errors}, because of --force: data/ needs a person before use.")
+            else:
+                print(
+                    f"  Nothing written because of {errors}: review them (often a spelling for "
+                    "data/aliases.csv) and import again, or pass --force to write the season anyway."
+                )
             status = 1
     return status
 
@@ -108,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     if action == "ask":
         return asyncio.run(_ask(args.command, args.json))
     if action == "import":
-        return _import(args.seeds)
+        return _import(args.seeds, force=args.force)
     if action == "check-data":
         return _check_data()
     if action == "migrate":

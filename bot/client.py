@@ -11,6 +11,7 @@ import sys
 import weakref
 from typing import Any
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -139,13 +140,17 @@ class OpenCupBot(commands.AutoShardedBot):
         """Open the store, load every cog (a broken one is only logged), sync commands if they changed."""
         await self.store.open()
         await self.refresh_team_index()
+        await self.load_cogs()
+        await self.sync_commands()
+
+    async def load_cogs(self) -> None:
+        """Load every cog in `cogs/`; one that fails is logged and recorded, and the others still load."""
         for name in extension_names():
             try:
                 await self.load_extension(name)
             except Exception as failure:
                 self.failed_extensions[name] = failure
                 log.exception("extension %s failed to load; the others still load", name)
-        await self.sync_commands()
 
     async def refresh_team_index(self) -> None:
         """Rebuild the in-memory team index (after loading data or changing teams and aliases)."""
@@ -186,30 +191,67 @@ class OpenCupBot(commands.AutoShardedBot):
 
 
 async def serve(settings: Settings, **options: Any) -> None:
-    """Log in and run until closed; the store is closed on the way out."""
+    """Log in and run until closed; the store is closed on the way out (also when the login fails)."""
+    # The bot never joins a voice channel: discord.py's warnings about missing voice libraries are noise.
+    discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
     async with OpenCupBot(settings, **options) as bot:
         await bot.start(settings.discord_token or "")
 
 
+TOKEN_REFUSED = (
+    "Discord refused the token in DISCORD_TOKEN: copy a fresh one from the developer portal "
+    "(Applications → your app → Bot → Reset Token)."
+)
+INTENT_REFUSED = "Discord refused an intent this bot asked for; enable it in the developer portal."
+
+
+def startup_failure(error: BaseException) -> str | None:
+    """One line naming why the bot could not reach or log in to Discord, or None for any other error.
+
+    The causes: the token refused, a privileged intent refused, Discord unavailable (a 5xx answer, or no
+    gateway to connect to), Discord rate-limiting the login, and no network (the connection itself failed).
+    """
+    if isinstance(error, discord.LoginFailure):
+        return TOKEN_REFUSED
+    if isinstance(error, discord.PrivilegedIntentsRequired):
+        return INTENT_REFUSED
+    if isinstance(error, discord.DiscordServerError | discord.GatewayNotFound):
+        # GatewayNotFound carries, as its cause, the answer Discord gave when asked where its gateway is.
+        answer = error if isinstance(error, discord.HTTPException) else error.__cause__
+        status = f" (HTTP {answer.status})" if isinstance(answer, discord.HTTPException) else ""
+        return f"Discord is unavailable{status}: try again later (https://discordstatus.com)."
+    if isinstance(error, discord.HTTPException) and error.status == 429:
+        return "Discord is rate-limiting this bot's logins (HTTP 429): wait a while before starting again."
+    if isinstance(error, aiohttp.ClientError | TimeoutError):
+        return f"Cannot reach Discord (no network?): {str(error) or type(error).__name__}."
+    return None
+
+
 def run_bot(settings: Settings) -> int:
-    """Run the bot until it is stopped; a refused token is one clear line, not a traceback."""
+    """Run the bot until it is stopped; returns the exit status.
+
+    A failure to reach or log in to Discord is one line on stderr naming the cause, and the status 1;
+    its traceback goes to the log at DEBUG. Logging goes to stderr at LOG_LEVEL while the bot runs.
+    """
     level = logging.getLevelName(settings.log_level.upper())
-    discord.utils.setup_logging(level=level if isinstance(level, int) else logging.INFO)
+    level = level if isinstance(level, int) else logging.INFO
+    handler = logging.StreamHandler()
+    handler.setLevel(level)
+    root = logging.getLogger()
+    root_level = root.level
+    discord.utils.setup_logging(handler=handler, level=level)
     try:
         asyncio.run(serve(settings))
-    except discord.LoginFailure:
-        print(
-            "Discord refused the token in DISCORD_TOKEN: copy a fresh one from the developer portal "
-            "(Applications → your app → Bot → Reset Token).",
-            file=sys.stderr,
-        )
-        return 1
-    except discord.PrivilegedIntentsRequired:
-        print(
-            "Discord refused an intent this bot asked for; enable it in the developer portal.",
-            file=sys.stderr,
-        )
-        return 1
     except KeyboardInterrupt:
         return 0
+    except Exception as error:
+        reason = startup_failure(error)
+        if reason is None:
+            raise
+        log.debug("the bot could not reach or log in to Discord", exc_info=True)
+        print(reason, file=sys.stderr)
+        return 1
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(root_level)
     return 0

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
+import secrets
+import shutil
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -63,12 +66,13 @@ def read_aliases(data_dir: Path) -> list[AliasRule]:
         ]
 
 
-def _write_csv(path: Path, columns: list[str], rows: list[dict[str, Any]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({key: "" if row.get(key) is None else row[key] for key in columns})
+def _csv_text(columns: list[str], rows: list[dict[str, Any]]) -> str:
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({key: "" if row.get(key) is None else row[key] for key in columns})
+    return buffer.getvalue()
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -84,28 +88,79 @@ def _without_none(value: Any) -> Any:
     return value
 
 
-def write_season(facts: SeasonFacts, data_dir: Path) -> Path:
-    """Write one season's facts to `data_dir/seasons/<year>/`; returns that folder."""
-    folder = data_dir / "seasons" / str(facts.year)
-    folder.mkdir(parents=True, exist_ok=True)
+def render_season(facts: SeasonFacts) -> dict[str, bytes]:
+    """The files of one season folder (file name to content), exactly as `write_season` writes them."""
     header = facts.model_dump(mode="json", include={"year", "title", "source", "imported_at", "stated"})
     header["rounds"] = [item.model_dump(mode="json") for item in facts.rounds]
     header["leagues"] = [item.model_dump(mode="json") for item in facts.leagues]
     header["findings"] = [item.model_dump(mode="json") for item in facts.findings]
-    (folder / "season.toml").write_text(tomli_w.dumps(_without_none(header)), encoding="utf-8")
     teams = []
     for team in facts.teams:
         row = team.model_dump(mode="json")
         row["also_written"] = _LIST_SEPARATOR.join(team.also_written)
         teams.append(row)
-    _write_csv(folder / "teams.csv", TEAM_COLUMNS, teams)
     fixtures = []
     for fixture in facts.fixtures:
         row = fixture.model_dump(mode="json")
         row["extra_time"] = "yes" if fixture.extra_time else ""
         fixtures.append(row)
-    _write_csv(folder / "fixtures.csv", FIXTURE_COLUMNS, fixtures)
-    _write_csv(folder / "byes.csv", BYE_COLUMNS, [bye.model_dump(mode="json") for bye in facts.byes])
+    texts = {
+        "season.toml": tomli_w.dumps(_without_none(header)),
+        "teams.csv": _csv_text(TEAM_COLUMNS, teams),
+        "fixtures.csv": _csv_text(FIXTURE_COLUMNS, fixtures),
+        "byes.csv": _csv_text(BYE_COLUMNS, [bye.model_dump(mode="json") for bye in facts.byes]),
+    }
+    return {name: text.encode("utf-8") for name, text in texts.items()}
+
+
+def _holds_exactly(folder: Path, files: dict[str, bytes]) -> bool:
+    """Whether `folder` holds these files, byte for byte, and nothing else."""
+    if not folder.is_dir():
+        return False
+    present = sorted(path.name for path in folder.iterdir())
+    return present == sorted(files) and all((folder / name).read_bytes() == files[name] for name in files)
+
+
+def _replace_folder(folder: Path, files: dict[str, bytes], *, staging_root: Path) -> None:
+    """Put `files` in place as `folder` in one step: readers see the old folder or the new, never half.
+
+    The files are written to a new folder in `staging_root` (on the same file system, but outside
+    `seasons/` so that no reader takes a half-written folder for a season), which is then renamed into
+    place; an existing folder is first moved aside, and removed once the new one is in place.
+    """
+    token = secrets.token_hex(4)
+    staging = staging_root / f".{folder.name}.new-{token}"
+    retired = staging_root / f".{folder.name}.old-{token}"
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging.mkdir()
+    try:
+        for name, content in files.items():
+            (staging / name).write_bytes(content)
+        if folder.exists():
+            folder.rename(retired)
+            try:
+                staging.rename(folder)
+            except BaseException:
+                retired.rename(folder)
+                raise
+            shutil.rmtree(retired, ignore_errors=True)
+        else:
+            staging.rename(folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def write_season(facts: SeasonFacts, data_dir: Path) -> Path:
+    """Write one season's facts to `data_dir/seasons/<year>/`, replacing that folder whole; returns it.
+
+    The folder is swapped in at once (see `_replace_folder`), so a bot starting meanwhile never reads a
+    half-written season. A folder that already holds exactly these files is left untouched.
+    """
+    folder = data_dir / "seasons" / str(facts.year)
+    files = render_season(facts)
+    if not _holds_exactly(folder, files):
+        _replace_folder(folder, files, staging_root=data_dir)
     return folder
 
 

@@ -1,22 +1,35 @@
-"""`python -m bot import SEED`: read a seed document and write its season into data/."""
+"""`python -m bot import SEED`: read a seed document and write its season into data/.
+
+An import writes nothing unless the document reads without errors (or the caller forces it), and then
+swaps the season's folder in whole. Importing a document whose facts are already in data/ leaves data/
+byte for byte as it was: the season keeps the `imported_at` of the import that first entered its facts,
+since answers cite that time as when the facts were entered.
+"""
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.seasons.datafiles import read_aliases, write_season
+from bot.seasons.datafiles import read_aliases, read_season, render_season, write_season
 from bot.seasons.facts import SeasonFacts
 from bot.seasons.reader import read_seed
 from bot.store.models import utcnow
 
 
+class NotASeason(ValueError):
+    """The document is not a season in the seed format: no year, no rounds and no clubs could be read."""
+
+
 @dataclass
 class ImportOutcome:
-    """What an import wrote and what it wants a person to review."""
+    """What an import read, where the season belongs, and what became of data/."""
 
     facts: SeasonFacts
     folder: Path
+    written: bool = True  # False: the reader found errors and the import was not forced
+    unchanged: bool = False  # data/ already held these facts, so the folder was left as it was
 
     @property
     def errors(self) -> list[str]:
@@ -24,8 +37,62 @@ class ImportOutcome:
         return [finding.message for finding in self.facts.findings if finding.level == "error"]
 
 
-def import_seed(seed: Path, data_dir: Path) -> ImportOutcome:
-    """Read `seed` with the curated aliases of `data_dir` and write the season there."""
-    facts = read_seed(seed.read_text(encoding="utf-8"), source=seed.name, aliases=read_aliases(data_dir))
-    facts.imported_at = utcnow()
-    return ImportOutcome(facts=facts, folder=write_season(facts, data_dir))
+def _read_document(seed: Path, data_dir: Path) -> SeasonFacts:
+    """Read the seed document `seed` with the curated aliases of `data_dir`.
+
+    Raises `NotASeason` for a document that holds no season (a README, a binary file, an empty page),
+    and `OSError` when the file cannot be read.
+    """
+    try:
+        text = seed.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise NotASeason(f"{seed.name}: not a season in the seed format (not UTF-8 text)") from None
+    try:
+        facts = read_seed(text, source=seed.name, aliases=read_aliases(data_dir))
+    except ValueError as error:  # how the reader says that it found no season (no year) to read
+        reason = str(error).removeprefix(f"{seed.name}: ")
+        raise NotASeason(f"{seed.name}: not a season in the seed format ({reason})") from error
+    if not facts.rounds and not facts.teams:
+        raise NotASeason(
+            f"{seed.name}: not a season in the seed format (a year, {facts.year}, but no qualifying "
+            "rounds, clubs or matches)"
+        )
+    return facts
+
+
+def _facts_only(facts: SeasonFacts) -> dict[str, bytes]:
+    """The season as data/ holds it, without what an import adds (its time and the reader's findings)."""
+    return render_season(facts.model_copy(update={"imported_at": None, "findings": []}))
+
+
+def _season_in(folder: Path) -> SeasonFacts | None:
+    """The season data/ holds in `folder`, or None if there is none (or none that can be read)."""
+    if not (folder / "season.toml").is_file():
+        return None
+    try:
+        return read_season(folder)
+    except (OSError, ValueError, KeyError, csv.Error):  # a damaged folder: the import replaces it
+        return None
+
+
+def import_seed(seed: Path, data_dir: Path, *, force: bool = False) -> ImportOutcome:
+    """Read `seed` with the curated aliases of `data_dir` and write its season there.
+
+    Nothing is written when the reader reports an error, unless `force` is set. The season keeps its
+    previous `imported_at` when its facts are unchanged, so importing the same document again changes
+    nothing in data/. Raises `NotASeason` for a document that holds no season.
+    """
+    facts = _read_document(seed, data_dir)
+    folder = data_dir / "seasons" / str(facts.year)
+    previous = _season_in(folder)
+    same_facts = previous is not None and _facts_only(previous) == _facts_only(facts)
+    if previous is not None and same_facts and previous.imported_at is not None:
+        facts.imported_at = previous.imported_at
+    else:
+        facts.imported_at = utcnow()
+    outcome = ImportOutcome(facts=facts, folder=folder, unchanged=previous == facts)
+    if outcome.errors and not force:
+        outcome.written = False
+        return outcome
+    write_season(facts, data_dir)
+    return outcome
