@@ -1,5 +1,8 @@
 """Answers as PNG pictures made to be read on a phone: a round's ties as cards, a club's route as a ladder.
 
+A round comes in pages of at most 16 ties (the pages of its embed, from `bot.render.paging`), so that no
+picture is taller than two or three phone screens; its byes are listed by name on the last page.
+
 Discord shows an attached image about 400 px wide on a phone. The canvas is 1080 px wide (a scale of about
 0.37) and no text is smaller than 28 px (about 10 px on the phone); club names are 40 px (about 15 px, the
 size of body text in the app) and scores 46 px bold.
@@ -24,6 +27,15 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from bot.answers.models import MatchLine, PathAnswer, RoundAnswer, RoundMatch
+from bot.answers.standing import (
+    counted,
+    eliminated_words,
+    not_entered_words,
+    qualified_how,
+    side_words,
+    wins_left_words,
+)
+from bot.render.paging import RoundPage, byes_elsewhere, round_pages
 from bot.render.text import score_words
 
 __all__ = [
@@ -31,18 +43,25 @@ __all__ = [
     "WIDTH",
     "Face",
     "PictureCache",
+    "badge",
+    "byes_heading",
     "face",
     "fit_text",
+    "path_header_line",
     "path_png",
     "reset_fonts",
+    "round_footer",
+    "round_header_line",
+    "round_pages",
     "round_png",
     "text_height",
+    "tie_date",
 ]
 
 # ---------------------------------------------------------------------------------------------- geometry
 
 WIDTH = 1080  # px; shown ~400 px wide on a phone
-MAX_HEIGHT = 8000  # px; a round never grows taller than this (see `_round_plan`)
+MAX_HEIGHT = 3700  # px; no page of a round is taller: 16 ties, each with its label on a row of its own
 MARGIN = 28  # px between the canvas edge and the cards
 CARD_PAD_X = 22  # px between a card's edge and its text
 SCORE_W = 86  # px: the column holding a tie's scores, at the card's right
@@ -58,7 +77,7 @@ BG = (15, 23, 42)
 CARD = (30, 41, 59)
 SPINE = (71, 85, 105)
 TEXT = (241, 245, 249)
-DIM = (148, 163, 184)  # losers, leagues, fixture numbers: 5.7:1 on CARD
+DIM = (148, 163, 184)  # losers, leagues, dates: 5.7:1 on CARD
 WIN = (34, 197, 94)
 LOSS = (248, 113, 113)
 PENDING = (56, 189, 248)
@@ -313,8 +332,14 @@ class _RoundScale:
 
 
 REGULAR = _RoundScale(name=NAME_SIZE, score=SCORE_SIZE, line=58, pad=14, gap=12)
-COMPACT = _RoundScale(name=34, score=38, line=48, pad=10, gap=8)
 FOOTER_H = 96
+HEADER_TOP = 168 + 42 + 6 + 10  # px: where a round's first card starts, under its one detail line
+BYE_SIZE = 30  # the names of clubs with a bye
+BYE_ROW = 44  # px per row of names
+BYE_HEAD = 54  # px of the heading row of the byes
+BYE_PAD = 16  # px above and below the names, inside their card
+BYE_COLUMNS = 2
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @dataclass(frozen=True)
@@ -327,20 +352,26 @@ class _Tie:
     height: int  # px, without the gap
 
 
+def _date_width() -> float:
+    """The width of the date column at a card's left: the widest day a month can give, 'Sep 30'."""
+    of = face(SMALL_SIZE, bold=True)
+    return max(of.length(f"{month} 30") for month in _MONTHS)
+
+
 def _columns(match: RoundMatch) -> tuple[float, float]:
     """Where club names start, and where they (with any label) must end, in a tie's card."""
-    small, small_bold = face(SMALL_SIZE), face(SMALL_SIZE, bold=True)
-    name_x = MARGIN + CARD_PAD_X + small.length("#000") + 20
+    name_x = MARGIN + CARD_PAD_X + _date_width() + 18
     right = WIDTH - MARGIN - CARD_PAD_X
     if match.status == "played":
         return name_x, right - SCORE_W - 12
-    block = max(small_bold.length(_when(match)), pill_width(match.status))
-    return name_x, right - block - 20
+    return name_x, right - pill_width(match.status) - 20
 
 
-def _when(match: RoundMatch) -> str:
-    """A tie's day, as shown in place of the score while it is not played: 'Sat Oct 21'."""
-    return _day(match.date, weekday=True).rsplit(",", 1)[0] if match.date else "date to be set"
+def tie_date(match: RoundMatch) -> tuple[str, str]:
+    """The date at a tie card's left, on two lines beside the two clubs: ('Sat', 'Sep 9'), or ('', 'TBD')."""
+    if match.date is None:
+        return "", "TBD"
+    return f"{match.date:%a}", f"{match.date:%b} {match.date.day}"
 
 
 def _note_line(match: RoundMatch) -> int:
@@ -361,29 +392,6 @@ def _tie(match: RoundMatch, scale: _RoundScale) -> _Tie:
     needed += (small.length(clean(league, small)) + 14 if league else 0) + 14 + pill_width(note)
     row = needed > right_edge - name_x
     return _Tie(match, note, row, base + (scale.note_row if row else 0))
-
-
-def _round_plan(answer: RoundAnswer, top: int) -> tuple[_RoundScale, list[_Tie], int]:
-    """The card size, the ties to draw and how many are left out, keeping to MAX_HEIGHT px.
-
-    One column, always: at ~400 px on a phone a second column would halve the room for club names (most
-    would be cut), while a tall picture only needs scrolling, which phones do well. 44 ties (2024's
-    second round) fit at the regular size (~7,200 px); bigger rounds get compact cards (34 px names, up to
-    ~60 ties); past that, the last card says how many ties are not drawn.
-    """
-    room = MAX_HEIGHT - top - FOOTER_H
-    for scale in (REGULAR, COMPACT):
-        ties = [_tie(match, scale) for match in answer.matches]
-        if sum(tie.height + scale.gap for tie in ties) <= room:
-            return scale, ties, 0
-    room -= 2 * COMPACT.pad + 2 * COMPACT.line + COMPACT.gap  # the "and N more" card
-    shown: list[_Tie] = []
-    for tie in ties:
-        room -= tie.height + COMPACT.gap
-        if room < 0:
-            break
-        shown.append(tie)
-    return COMPACT, shown, len(ties) - len(shown)
 
 
 def _tie_note(match: RoundMatch) -> str:
@@ -410,20 +418,25 @@ def _tie_note(match: RoundMatch) -> str:
     return ""
 
 
+def _capital(text: str) -> str:
+    """`text` with its first letter in capitals, the rest as written ('winner of…' -> 'Winner of…')."""
+    return text[:1].upper() + text[1:]
+
+
 def _side(match: RoundMatch, home: bool) -> tuple[str, str, str]:
     """One side of a tie: (label, league, state), state being won / lost / even / unknown."""
     name = match.home if home else match.away
     league = match.home_league if home else match.away_league
     source = match.home_from_fixture if home else match.away_from_fixture
     if name is None:
-        return (f"Winner of fixture {source}" if source else "To be decided"), "", "unknown"
+        return _capital(side_words(None, source)), "", "unknown"
     if match.status != "played" or match.winner is None or match.winner not in (match.home, match.away):
         return name, league, "even"
     return name, league, "won" if match.winner == name else "lost"
 
 
 def _draw_tie(draw: ImageDraw.ImageDraw, tie: _Tie, top: int, scale: _RoundScale) -> None:
-    """One tie as a card: fixture number, the two clubs stacked (home first), scores or date at the right."""
+    """One tie as a card: its date, the two clubs stacked (home first), scores or its state at the right."""
     match = tie.match
     left, right = MARGIN, WIDTH - MARGIN
     bottom = top + tie.height
@@ -431,13 +444,17 @@ def _draw_tie(draw: ImageDraw.ImageDraw, tie: _Tie, top: int, scale: _RoundScale
     small, small_bold = face(SMALL_SIZE), face(SMALL_SIZE, bold=True)
     middles = [top + scale.pad + scale.line / 2, top + scale.pad + scale.line * 1.5]
     name_x, right_edge = _columns(match)
-    _text(draw, (left + CARD_PAD_X, top + scale.pad + scale.line), f"#{match.fixture}", small, DIM)
+    weekday, day = tie_date(match)
+    if weekday:
+        _text(draw, (left + CARD_PAD_X, middles[0]), weekday, small, DIM)
+        _text(draw, (left + CARD_PAD_X, middles[1]), day, small_bold, DIM)
+    else:
+        _text(draw, (left + CARD_PAD_X, top + scale.pad + scale.line), day, small_bold, DIM)
 
     played = match.status == "played"
     if not played:
-        _text(draw, (right - CARD_PAD_X, middles[0]), _when(match), small_bold, TEXT, anchor="rm")
         colour = AMBER if match.status == "postponed" else PENDING
-        _pill(draw, right - CARD_PAD_X, middles[1], match.status, colour)
+        _pill(draw, right - CARD_PAD_X, top + scale.pad + scale.line, match.status, colour)
     note_colour = AMBER if "pens" in tie.note else DIM
     if tie.note_row:
         row_middle = top + scale.pad + 2 * scale.line + scale.note_row / 2 - 4
@@ -455,7 +472,7 @@ def _draw_tie(draw: ImageDraw.ImageDraw, tie: _Tie, top: int, scale: _RoundScale
             draw.rounded_rectangle((left, line_top, left + 7, line_bottom), radius=3, fill=WIN)
         name_face = face(scale.name, bold=state == "won")
         colour = {"won": TEXT, "lost": DIM, "even": TEXT, "unknown": UNKNOWN_SIDE}[state]
-        _draw_name(draw, name_x, middle, label, league, name_face, colour, limit - name_x)
+        _draw_name(draw, name_x, middle, label, league, name_face, colour, limit - name_x, keep_league=True)
         score = scores[index]
         if played and score is not None:
             score_face = face(scale.score, bold=state != "lost")
@@ -478,13 +495,23 @@ def _draw_name(
     name_face: Face,
     colour: tuple[int, int, int],
     room: float,
+    keep_league: bool = False,
 ) -> None:
-    """A club's name and, if it fits beside a name of fair length, its league in small grey capitals."""
+    """A club's name and its league in small grey capitals.
+
+    When both do not fit, a tie card (`keep_league`) cuts the name, since the league is how a fan places
+    an unknown club; a rung of a club's route drops the league of a long-named opponent instead.
+    """
     small = face(SMALL_SIZE)
     tag = clean(league, small)
     tag_w = small.length(tag) + 14 if tag else 0
-    if tag and name_face.length(clean(name, name_face)) + tag_w > room and room - tag_w < room * 0.6:
-        tag, tag_w = "", 0  # a long name matters more than its league
+    too_long = name_face.length(clean(name, name_face)) + tag_w > room
+    if tag and ((too_long and not keep_league) or room - tag_w < room * 0.45):
+        tag, tag_w = "", 0  # the name comes first, or the league would leave too little of it
+    if too_long and tag:  # a slightly smaller name before an ellipsis
+        smaller = face(name_face.size - 4, bold=name_face.bold)
+        if smaller.length(clean(name, smaller)) + tag_w <= room:
+            name_face = smaller
     text = fit_text(name, name_face, room - tag_w)
     _text(draw, (x, middle), text, name_face, colour)
     if tag:
@@ -492,63 +519,118 @@ def _draw_name(
         _text(draw, (x + name_face.length(text) + 14, baseline), tag, small, DIM, anchor="ls")
 
 
-def _round_image(answer: RoundAnswer) -> Image.Image:
-    """A round's picture (see `round_png`)."""
-    of_rounds = f" · round {answer.round} of {answer.rounds_in_season}" if answer.rounds_in_season else ""
-    lines = [(f"{answer.dates or 'dates not known'}{of_rounds}", DIM)]
-    top = 168 + 42 * len(lines) + 6 + 10
-    scale, ties, hidden = _round_plan(answer, top)
-    more_h = 2 * scale.pad + 2 * scale.line
-    body = sum(tie.height + scale.gap for tie in ties) + (more_h + scale.gap if hidden else 0)
-    empty_h = 0 if answer.matches else 80
-    image = Image.new("RGB", (WIDTH, top + body + empty_h + FOOTER_H), BG)
+def byes_heading(answer: RoundAnswer, page: RoundPage) -> str:
+    """What the names under it are: '67 byes: through to round 2 without playing'."""
+    if answer.round < answer.rounds_in_season:
+        onward = f"round {answer.round + 1}"
+    else:
+        onward = "the proper" if answer.rounds_in_season else "the next round"
+    what = counted(page.byes_in_round, "bye")
+    if page.byes_spread:
+        what = f"Byes {page.first_bye}–{page.first_bye + len(page.byes) - 1} of {page.byes_in_round}"
+    return f"{what}: through to {onward} without playing"
+
+
+def _byes_height(page: RoundPage) -> int:
+    """The height of the card listing a page's byes (0 when it lists none)."""
+    if not page.byes:
+        return 0
+    rows = -(-len(page.byes) // BYE_COLUMNS)
+    return 2 * BYE_PAD + BYE_HEAD + rows * BYE_ROW
+
+
+def _draw_byes(draw: ImageDraw.ImageDraw, answer: RoundAnswer, page: RoundPage, top: int) -> None:
+    """The page's byes as a card: a heading, then the names in columns, read down (they are sorted)."""
+    left, right = MARGIN, WIDTH - MARGIN
+    draw.rounded_rectangle((left, top, right, top + _byes_height(page)), radius=RADIUS, fill=CARD)
+    head = face(SMALL_SIZE, bold=True)
+    inner = right - left - 2 * CARD_PAD_X
+    head_y = top + BYE_PAD + BYE_HEAD / 2 - 4
+    _text(draw, (left + CARD_PAD_X, head_y), fit_text(byes_heading(answer, page), head, inner), head, DIM)
+    rows = -(-len(page.byes) // BYE_COLUMNS)
+    gap = 24
+    width = (inner - gap * (BYE_COLUMNS - 1)) / BYE_COLUMNS
+    of = face(BYE_SIZE)
+    for index, name in enumerate(page.byes):
+        column, row = divmod(index, rows)
+        x = left + CARD_PAD_X + column * (width + gap)
+        y = top + BYE_PAD + BYE_HEAD + row * BYE_ROW + BYE_ROW / 2
+        _text(draw, (x, y), fit_text(name, of, width), of, TEXT)
+
+
+def round_header_line(answer: RoundAnswer, page: RoundPage) -> str:
+    """The line under a round's title: its dates, which round of how many, which page of how many."""
+    bits = [answer.dates or "dates not known"]
+    if answer.rounds_in_season:
+        bits.append(f"round {answer.round} of {answer.rounds_in_season}")
+    if page.count > 1:
+        bits.append(f"page {page.number} of {page.count}")
+    return " · ".join(bits)
+
+
+def round_footer(page: RoundPage) -> str:
+    """A page's foot: which ties it shows, how many are still to play, and where the byes are listed."""
+    played = sum(1 for match in page.matches if match.status == "played")
+    if page.count == 1 or page.ties_in_round == 0:
+        ties = counted(page.ties_in_round, "tie")
+    elif page.matches:
+        ties = f"ties {page.first_tie}–{page.last_tie} of {page.ties_in_round}"
+    else:
+        ties = f"{counted(page.ties_in_round, 'tie')} on " + (
+            "page 1" if page.byes_page == 2 else f"pages 1–{page.byes_page - 1}"
+        )
+    if played < len(page.matches):
+        ties += f" ({played} played, {len(page.matches) - played} to play)"
+    return f"{ties} · {byes_elsewhere(page) or counted(page.byes_in_round, 'bye')}"
+
+
+def _round_image(answer: RoundAnswer, page: RoundPage) -> Image.Image:
+    """One page of a round's picture (see `round_png`)."""
+    top = HEADER_TOP
+    ties = [_tie(match, REGULAR) for match in page.matches]
+    body = sum(tie.height + REGULAR.gap for tie in ties)
+    byes_h = _byes_height(page)
+    empty_h = 80 if not ties and not byes_h else 0
+    height = top + body + (byes_h + REGULAR.gap if byes_h else 0) + empty_h + FOOTER_H
+    image = Image.new("RGB", (WIDTH, height), BG)
     draw = ImageDraw.Draw(image)
-    _header(
-        draw, f"{answer.season} U.S. Open Cup qualifying", answer.round_name or f"Round {answer.round}", lines
-    )
+    title = answer.round_name or f"Round {answer.round}"
+    detail = [(round_header_line(answer, page), DIM)]
+    _header(draw, f"{answer.season} U.S. Open Cup qualifying", title, detail)
 
     y = top
     for tie in ties:
-        _draw_tie(draw, tie, y, scale)
-        y += tie.height + scale.gap
+        _draw_tie(draw, tie, y, REGULAR)
+        y += tie.height + REGULAR.gap
+    if byes_h:
+        _draw_byes(draw, answer, page, y)
+        y += byes_h + REGULAR.gap
     of = face(NAME_SIZE)
-    if hidden:
-        box = (MARGIN, y, WIDTH - MARGIN, y + more_h)
-        draw.rounded_rectangle(box, radius=RADIUS, outline=SPINE, width=3)
-        more = f"… and {hidden} more tie{'s' if hidden != 1 else ''}: ask for this round as text"
-        _text(draw, (WIDTH / 2, (box[1] + box[3]) / 2), fit_text(more, of, WIDTH - 4 * MARGIN), of, DIM, "mm")
-        y += more_h + scale.gap
-    if not answer.matches:
+    if empty_h:
         _text(draw, (MARGIN, y + 30), "No ties drawn yet", of, DIM)
         y += empty_h
     footer = face(30)
-    _text(draw, (MARGIN, y + 40), fit_text(_round_footer(answer), footer, WIDTH - 2 * MARGIN), footer, DIM)
+    _text(draw, (MARGIN, y + 40), fit_text(round_footer(page), footer, WIDTH - 2 * MARGIN), footer, DIM)
     return image
 
 
-def _round_footer(answer: RoundAnswer) -> str:
-    """'11 ties · 0 byes', with how many are still to play."""
-    count = len(answer.matches)
-    words = f"{count} tie{'s' if count != 1 else ''}"
-    played = sum(1 for match in answer.matches if match.status == "played")
-    if played < count:
-        words += f" ({played} played, {count - played} to play)"
-    byes = len(answer.byes)
-    return f"{words} · {byes} bye{'s' if byes != 1 else ''}"
+def round_png(answer: RoundAnswer, page: int = 1) -> bytes:
+    """Page `page` (from 1) of a round as a PNG for a phone; `round_pages` says how many there are.
 
-
-def round_png(answer: RoundAnswer) -> bytes:
-    """A round's ties as a PNG, one card per tie, for a phone.
-
-    Each card: the fixture number; home club above away club, each with its league; the winner in bold
-    white with a green bar, the loser in grey; scores in a column at the right (a tie not played shows its
-    day and 'scheduled' / 'postponed' there); a label beside the winner (or, if it would cut the name, on a
-    row below) for penalties ('4-3 pens', winner first, or 'pens, score unknown'), 'a.e.t.' or
-    'forfeit'. A side not known yet reads 'Winner of fixture N'. The header names the season, round and
-    dates; the footer counts ties (played, to play) and byes.
+    The pages are those of the round's embed (`bot.render.paging`): at most 16 ties each, the byes
+    listed under the last ties or on a page of their own. Each card: the day the tie was played at the
+    left; home club above away club, each with its league; the winner in bold white with a green bar,
+    the loser in grey; scores in a column at the right (a tie not played shows 'scheduled' /
+    'postponed' there); a label beside the winner (or, if it would cut the name, on a row below) for
+    penalties ('4-3 pens', winner first, or 'pens, score unknown'), 'a.e.t.' or 'forfeit'. A side not
+    known yet reads 'Winner of fixture N'. The header names the season, round, dates and page; the
+    footer says which ties the page shows, how many are to play, and where the byes are listed.
     """
+    pages = round_pages(answer)
+    if not 1 <= page <= len(pages):
+        raise ValueError(f"round {answer.round} of {answer.season} has {len(pages)} page(s), not page {page}")
     with _DRAWING:
-        image = _round_image(answer)
+        image = _round_image(answer, pages[page - 1])
     return _png(image)
 
 
@@ -585,6 +667,26 @@ def _step_height(step: _Step) -> int:
     return 2 * STEP_PAD + KICKER_H + TITLE_H + (NOTE_H if step.note else 0)
 
 
+def badge(line: MatchLine) -> str:
+    """The result at a rung's right, from the club's side: 'W 2-1', 'L 3-4', 'W 2-2 (4-3 pens)', 'W'.
+
+    A shoot-out shows its score when the records have it ('W 2-2 (4-3 pens)'), else just that there was
+    one ('W 2-2 (pens)'): a bare 'W 2-2' would read as a win from a draw. A forfeit has no score.
+    """
+    if line.status != "played":
+        return line.status
+    forfeit = line.decided_by in ("forfeit", "walkover")
+    score = "" if forfeit or line.goals_for is None else f" {line.goals_for}-{line.goals_against}"
+    if line.decided_by == "penalties" and score:
+        known = line.penalties not in (None, "", "unknown")
+        score += f" ({line.penalties} pens)" if known else " (pens)"
+    if line.won is True:
+        return f"W{score}"
+    if line.won is False:
+        return f"L{score}"
+    return f"D{score}" if score else "–"
+
+
 def _match_step(line: MatchLine, possible: list[str] | None = None) -> _Step:
     """A tie from the club's side as a rung."""
     where = "home" if line.home else "away"
@@ -592,14 +694,13 @@ def _match_step(line: MatchLine, possible: list[str] | None = None) -> _Step:
     if line.date:
         bits.append(_day(line.date, weekday=line.status != "played"))
     bits.append(where)
-    opponent = line.opponent or (
-        f"winner of fixture {line.opponent_from_fixture}" if line.opponent_from_fixture else "to be decided"
-    )
+    opponent = side_words(line.opponent, line.opponent_from_fixture)
     step = _Step(
         kicker=" · ".join(bits), title=f"v {opponent}", tag=line.opponent_league if line.opponent else ""
     )
+    step.badge = badge(line)
     if line.status != "played":
-        step.badge, step.colour = line.status, AMBER if line.status == "postponed" else PENDING
+        step.colour = AMBER if line.status == "postponed" else PENDING
         extra = []
         if line.opponent is None and possible:
             extra.append(" or ".join(possible))
@@ -607,14 +708,12 @@ def _match_step(line: MatchLine, possible: list[str] | None = None) -> _Step:
             extra.append(f"at {line.venue}")
         step.note = " · ".join(extra)
         return step
-    forfeit = line.decided_by in ("forfeit", "walkover")
-    score = "" if forfeit or line.goals_for is None else f" {line.goals_for}-{line.goals_against}"
     if line.won is True:
-        step.badge, step.colour, step.filled, step.icon = f"W{score}", WIN, True, "check"
+        step.colour, step.filled, step.icon = WIN, True, "check"
     elif line.won is False:
-        step.badge, step.colour, step.filled, step.icon = f"L{score}", LOSS, True, "cross"
+        step.colour, step.filled, step.icon = LOSS, True, "cross"
     else:
-        step.badge, step.colour, step.filled = f"D{score}" if score else "–", DIM, True
+        step.colour, step.filled = DIM, True
     if line.decided_by not in (None, "regulation") or line.extra_time:
         step.note = score_words(line)
         step.note_colour = AMBER if line.decided_by == "penalties" else DIM
@@ -649,28 +748,51 @@ def _path_steps(answer: PathAnswer) -> list[_Step]:
 
 
 def _status(answer: PathAnswer) -> tuple[str, str, tuple[int, int, int]]:
-    """The banner at the foot of the ladder: headline, detail and colour."""
+    """The banner at the foot of the ladder: headline, detail and colour, in the words of `standing`."""
     if answer.status == "qualified":
-        how = (
-            "through local qualifying" if answer.track in (None, "local") else (answer.berth or answer.route)
-        )
-        return "Qualified for the tournament proper", how, WIN
+        return "Qualified for the tournament proper", qualified_how(answer), WIN
     if answer.status == "eliminated":
-        round_words = f"in round {answer.eliminated_in_round}" if answer.eliminated_in_round else ""
-        by = f"by {answer.eliminated_by}" if answer.eliminated_by else ""
-        return f"Eliminated {round_words}".strip(), by, LOSS
+        lost = [line for line in answer.matches if line.won is False]
+        how = f"{lost[0].round_name or f'Round {lost[0].round}'}: {score_words(lost[0])}" if lost else ""
+        return _capital(eliminated_words(answer)), how, LOSS
     if answer.status == "not_entered":
-        return f"Did not enter the {answer.season} qualification", "", DIM
-    left = answer.rounds_left
-    wins = f" · {left} more win{'s' if left != 1 else ''} to the proper" if left else ""
+        others = ", ".join(map(str, answer.other_seasons))
+        return _capital(not_entered_words(answer)), f"other seasons: {others}" if others else "", DIM
+    wins = wins_left_words(answer.rounds_left)
+    headline = f"Alive · {wins}" if wins else "Alive"
     nxt = answer.next_fixture
     if nxt is not None:
-        opponent = nxt.opponent or (
-            f"winner of fixture {nxt.opponent_from_fixture}" if nxt.opponent_from_fixture else "to be decided"
-        )
+        opponent = side_words(nxt.opponent, nxt.opponent_from_fixture)
         when = f" · {_day(nxt.date, weekday=True)}" if nxt.date else ""
-        return f"Alive{wins}", f"next: round {nxt.round} v {opponent}{when}", PENDING
-    return f"Alive{wins}", "awaiting the draw for the next round", PENDING
+        return headline, f"next: round {nxt.round} v {opponent}{when}", PENDING
+    return headline, "awaiting the draw for the next round", PENDING
+
+
+def path_header_line(answer: PathAnswer) -> str:
+    """The line under the club's name: its league, and how many qualifying rounds stood before the proper.
+
+    Only a club in local qualifying plays those rounds; a club with a direct berth (a national league's,
+    the National Amateur Cup's, a league title's, a professional club's) plays none.
+    """
+    if answer.status == "not_entered":
+        return ""
+    if answer.track in (None, "local"):
+        rounds = (
+            f"{counted(answer.rounds_in_season, 'qualifying round')} to the proper"
+            if answer.rounds_in_season
+            else ""
+        )
+    else:
+        rounds = "straight into the proper: no qualifying rounds to play"
+    return " · ".join(bit for bit in (answer.league, rounds) if bit) or answer.route
+
+
+def _largest_bold(text: str, sizes: tuple[int, ...], room: float) -> Face:
+    """The largest bold face of `sizes` in which `text` fits `room` px (the smallest if none does)."""
+    for size in sizes:
+        if face(size, bold=True).length(clean(text, face(size, bold=True))) <= room:
+            return face(size, bold=True)
+    return face(sizes[-1], bold=True)
 
 
 def _draw_node(draw: ImageDraw.ImageDraw, middle: float, step: _Step) -> None:
@@ -697,7 +819,7 @@ def _draw_step(draw: ImageDraw.ImageDraw, top: int, step: _Step) -> None:
     small = face(SMALL_SIZE)
     kicker_y = top + STEP_PAD + KICKER_H / 2
     title_y = top + STEP_PAD + KICKER_H + TITLE_H / 2
-    limit = right - CARD_PAD_X
+    limit: float = right - CARD_PAD_X
     if step.badge:
         limit = _pill(draw, right - CARD_PAD_X, title_y, step.badge, step.colour, size=34) - 16
     _text(draw, (x, kicker_y), fit_text(step.kicker, small, right - CARD_PAD_X - x), small, DIM)
@@ -714,11 +836,9 @@ def _path_image(answer: PathAnswer) -> Image.Image:
     lines: list[tuple[str, tuple[int, int, int]]] = []
     if answer.name_in_season and answer.name_in_season != answer.team:
         lines.append((f"playing as {answer.name_in_season}", DIM))
-    if answer.status != "not_entered":
-        bits = [answer.league]
-        if answer.rounds_in_season:
-            bits.append(f"{answer.rounds_in_season} qualifying rounds to the proper")
-        lines.append((" · ".join(bit for bit in bits if bit) or answer.route, DIM))
+    summary = path_header_line(answer)
+    if summary:
+        lines.append((summary, DIM))
     top = 168 + 42 * len(lines) + 6 + 14
     steps = _path_steps(answer)
     banner_h = 150
@@ -744,7 +864,7 @@ def _path_image(answer: PathAnswer) -> Image.Image:
     box = (MARGIN, banner_top, WIDTH - MARGIN, banner_top + banner_h - 10)
     draw.rounded_rectangle(box, radius=RADIUS, fill=_mix(colour, BG, 0.2), outline=colour, width=4)
     inner = WIDTH - 2 * MARGIN - 2 * CARD_PAD_X
-    big = face(44, bold=True)
+    big = _largest_bold(headline, (44, 40, 36, 32), inner)
     middle = (box[1] + box[3]) / 2
     head_y = middle - 22 if detail else middle
     _text(draw, (MARGIN + CARD_PAD_X, head_y), fit_text(headline, big, inner), big, colour)
@@ -794,9 +914,9 @@ class PictureCache:
         return (kind, version, *identity)
 
     @classmethod
-    def round_key(cls, answer: RoundAnswer, version: str) -> CacheKey:
-        """The key of a round's picture."""
-        return cls.key("round", version, answer.season, answer.round)
+    def round_key(cls, answer: RoundAnswer, version: str, page: int = 1) -> CacheKey:
+        """The key of one page of a round's picture (each page is a picture of its own)."""
+        return cls.key("round", version, answer.season, answer.round, page)
 
     @classmethod
     def path_key(cls, answer: PathAnswer, version: str) -> CacheKey:
@@ -820,9 +940,9 @@ class PictureCache:
                 self._items.popitem(last=False)
         return picture
 
-    def round_png(self, answer: RoundAnswer, version: str) -> bytes:
-        """`round_png(answer)`, drawn once per data version."""
-        return self.get_or_draw(self.round_key(answer, version), lambda: round_png(answer))
+    def round_png(self, answer: RoundAnswer, version: str, page: int = 1) -> bytes:
+        """`round_png(answer, page)`, drawn once per data version."""
+        return self.get_or_draw(self.round_key(answer, version, page), lambda: round_png(answer, page))
 
     def path_png(self, answer: PathAnswer, version: str) -> bytes:
         """`path_png(answer)`, drawn once per data version."""

@@ -10,11 +10,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from discord.utils import escape_markdown
 from PIL import Image, ImageStat
 
+from bot.answers import standing
 from bot.answers.models import MatchLine, PathAnswer, RoundAnswer, RoundMatch
-from bot.render import picture
+from bot.answers.path import path
+from bot.answers.round import round_fixtures
+from bot.render import paging, picture
+from bot.render.embed import discord_when, render_pages
 from bot.render.picture import PictureCache, face, fit_text, path_png, round_png, text_height
+from bot.render.text import tie_words
+from bot.store.engine import Store
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 ONE_MIB = 1024 * 1024
@@ -353,20 +360,38 @@ def test_a_path_is_a_small_phone_width_png(name: str) -> None:
     assert len(data) < ONE_MIB
 
 
-def test_each_tie_adds_height_and_a_long_round_stays_under_the_cap() -> None:
+def test_each_tie_adds_height_and_a_long_round_is_cut_into_pages() -> None:
+    """44 ties: three pages of 15, 15 and 14, each about as tall as 15 ties, none past the cap."""
     eleven = opened(round_png(fourth_round()))
-    forty_four = opened(round_png(big_round()))
-    assert forty_four.height > 3 * eleven.height
-    assert forty_four.height <= picture.MAX_HEIGHT
+    pages = [opened(round_png(big_round(), page)) for page in (1, 2, 3)]
+    assert [len(page.matches) for page in picture.round_pages(big_round())] == [15, 15, 14]
+    assert all(eleven.height < page.height <= picture.MAX_HEIGHT for page in pages)
+    assert max(page.height for page in pages) < 2 * eleven.height
+    with pytest.raises(ValueError, match="has 3 page"):
+        round_png(big_round(), 4)
 
 
-def test_a_huge_round_says_what_it_leaves_out() -> None:
+def test_a_huge_round_leaves_nothing_out() -> None:
+    """120 ties: every tie on some page, no page over 16 ties or over the height cap."""
     huge = big_round()
     huge.matches = [m.model_copy(update={"fixture": i}) for i in range(3) for m in huge.matches][:120]
-    scale, ties, hidden = picture._round_plan(huge, 220)
-    assert scale is picture.COMPACT and hidden == 120 - len(ties) > 0
-    image = opened(round_png(huge))
-    assert image.height <= picture.MAX_HEIGHT
+    pages = picture.round_pages(huge)
+    assert [m for page in pages for m in page.matches] == huge.matches
+    assert len(pages) == 8 and all(len(page.matches) == 15 for page in pages)
+    assert opened(round_png(huge, 8)).height <= picture.MAX_HEIGHT
+
+
+def test_the_tallest_possible_page_stays_under_the_cap() -> None:
+    """16 ties, each label on a row of its own (a long winner beside a.e.t. and pens): under MAX_HEIGHT."""
+    long_winner = [
+        played(i, LONG_NAME, "UPSL", 1, 1, f"B {i}", "USSL", decided_by="penalties", penalties="10-11",
+               extra_time=True, winner=LONG_NAME)
+        for i in range(16)
+    ]  # fmt: skip
+    answer = RoundAnswer(season=2024, round=1, matches=long_winner)
+    assert all(picture._tie(m, picture.REGULAR).note_row for m in long_winner)
+    assert len(picture.round_pages(answer)) == 1
+    assert opened(round_png(answer)).height <= picture.MAX_HEIGHT
 
 
 def test_the_label_moves_under_the_clubs_when_it_would_cut_the_winner() -> None:
@@ -389,8 +414,11 @@ def test_labels_say_how_a_tie_was_decided() -> None:
 def test_unknown_sides_and_footer_counts() -> None:
     answer = round_in_progress()
     assert picture._side(answer.matches[2], home=False) == ("Winner of fixture 78", "", "unknown")
-    assert picture._round_footer(answer) == "5 ties (2 played, 3 to play) · 0 byes"
-    assert picture._round_footer(big_round()) == "44 ties · 2 byes"
+    [page] = picture.round_pages(answer)
+    assert picture.round_footer(page) == "5 ties (2 played, 3 to play) · 0 byes"
+    first, _, last = picture.round_pages(big_round())
+    assert picture.round_footer(first) == "ties 1–15 of 44 · 2 byes listed on page 3"
+    assert picture.round_footer(last) == "ties 31–44 of 44 · 2 byes"
 
 
 def test_the_ladder_has_entry_byes_ties_and_the_next_tie() -> None:
@@ -401,8 +429,11 @@ def test_the_ladder_has_entry_byes_ties_and_the_next_tie() -> None:
     assert alive[-1].title == "v winner of fixture 84" and alive[-1].badge == "scheduled"
     assert "Sharktopus Football Club or Inter San Francisco" in alive[-1].note
     assert alive[3].badge == "W" and alive[3].note == "won by forfeit"
-    assert picture._status(eliminated_path())[:2] == ("Eliminated in round 2", "by Athletic Katy FC")
-    assert picture._status(alive_path())[0] == "Alive · 1 more win to the proper"
+    assert picture._status(eliminated_path())[:2] == (
+        "Out in round 2 (lost to Athletic Katy FC)",
+        "Second Qualifying Round: 3-4",
+    )
+    assert picture._status(alive_path())[0] == "Alive · 1 more win to reach the proper"
 
 
 def test_a_club_that_did_not_enter_still_gets_a_picture() -> None:
@@ -508,7 +539,7 @@ def test_the_cache_helpers_and_keys() -> None:
     assert cache.path_png(path, "v1") == cache.path_png(path, "v1")
     assert (cache.hits, cache.misses) == (1, 1)
     assert PictureCache.path_key(path, "v1") == ("path", "v1", "FC Folsom", 2024)
-    assert PictureCache.round_key(fourth_round(), "v1") == ("round", "v1", 2024, 4)
+    assert PictureCache.round_key(fourth_round(), "v1") == ("round", "v1", 2024, 4, 1)
     assert PictureCache.path_key(path, "v1") in cache and len(cache) == 1
 
 
@@ -522,3 +553,200 @@ def test_the_cache_forgets_the_least_recently_used() -> None:
     assert cache.get_or_draw(("k", "a"), lambda: b"never") == b"a"
     cache.clear()
     assert len(cache) == 0
+
+
+# ----------------------------------------------------------- issue 9: pages, badges, dates, status words
+
+
+@pytest.fixture
+def drawn_text(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every line of text the pictures draw from now on (what a reader sees, without reading pixels)."""
+    seen: list[str] = []
+    original = picture._text
+
+    def record(draw, xy, text, of, fill, anchor="lm") -> None:  # type: ignore[no-untyped-def]
+        seen.append(text)
+        original(draw, xy, text, of, fill, anchor)
+
+    monkeypatch.setattr(picture, "_text", record)
+    return seen
+
+
+async def real_round(store: Store, number: int, season: int) -> RoundAnswer:
+    async with store.session() as session:
+        return await round_fixtures(session, number=number, season=season)
+
+
+async def real_path(store: Store, team: str, season: int) -> PathAnswer:
+    async with store.session() as session:
+        return await path(session, team=team, season=season)
+
+
+async def test_a_club_that_qualified_directly_played_no_qualifying_rounds(store: Store) -> None:
+    """SC MesoAmerica (National Amateur Cup winner) played none; FC Folsom (local) had four to play."""
+    direct = await real_path(store, "SC MesoAmerica", 2024)
+    assert direct.track == "amateur_cup" and direct.matches == []
+    words = picture.path_header_line(direct)
+    assert "qualifying round" in words and "4" not in words and "no qualifying rounds" in words
+    assert picture.path_header_line(await real_path(store, "FC Folsom", 2024)) == (
+        "UPSL · 4 qualifying rounds to the proper"
+    )
+    national = qualified_path().model_copy(update={"track": "national_league", "matches": []})
+    assert "no qualifying rounds" in picture.path_header_line(national)
+    assert picture.path_header_line(PathAnswer(team="X", season=2024, status="not_entered")) == ""
+    keep("path_sc_mesoamerica", path_png(direct))
+
+
+def test_a_shootout_badge_says_it_was_won_on_penalties() -> None:
+    """'W 2-2 (4-3 pens)' when the shoot-out score is known (from the club's side), else 'W 2-2 (pens)'."""
+    shootout = {"decided_by": "penalties", "won": True}
+    assert picture.badge(line(1, 1, "A", 2, 2, penalties="4-3", **shootout)) == "W 2-2 (4-3 pens)"
+    assert picture.badge(line(1, 1, "A", 2, 2, penalties="unknown", **shootout)) == "W 2-2 (pens)"
+    assert picture.badge(line(1, 1, "A", 2, 2, penalties=None, **shootout)) == "W 2-2 (pens)"
+    lost = line(1, 1, "A", 1, 1, decided_by="penalties", penalties="3-4", won=False)
+    assert picture.badge(lost) == "L 1-1 (3-4 pens)"
+    assert picture.badge(line(1, 1, "A", 3, 2)) == "W 3-2"
+    assert picture.badge(line(1, 1, "A", None, None, decided_by="forfeit", won=True)) == "W"
+    steps = picture._path_steps(qualified_path())
+    assert [step.badge for step in steps[1:]] == ["W 3-2", "W 2-1", "W 2-2 (5-4 pens)", "W 4-2"]
+
+
+async def test_a_real_shootout_winner_shows_pens_on_its_badges(store: Store) -> None:
+    """Vereinigung Erzgebirge won rounds 3 and 4 on penalties (scores not in the source)."""
+    answer = await real_path(store, "Vereinigung Erzgebirge", 2024)
+    badges = [step.badge for step in picture._path_steps(answer) if step.badge]
+    assert badges == ["W 3-0", "W 1-1 (pens)", "W 0-0 (pens)"]
+    keep("path_shootout_winner", path_png(answer))
+
+
+def test_a_tie_card_shows_the_date_and_leagues_not_a_fixture_number(drawn_text: list[str]) -> None:
+    """Round 4, 2024: 'Sat' over 'Nov 18' at each card's left, each club's league beside it, no '#88'."""
+    round_png(fourth_round())
+    assert not [text for text in drawn_text if text.startswith("#")]
+    assert drawn_text.count("Sat") == 10 and drawn_text.count("Nov 18") == 10 and "Nov 19" in drawn_text
+    for league in ("UPSL", "CPL", "OVPL", "MWPL", "EPSL", "MSSL", "USLP", "USSL", "SFSFL", "NISAN"):
+        assert league in drawn_text
+    assert picture.tie_date(fourth_round().matches[0]) == ("Sat", "Nov 18")
+    assert picture.tie_date(round_in_progress().matches[3]) == ("", "TBD")
+
+
+async def test_every_real_club_name_is_drawn_in_full_beside_its_league(
+    store: Store, drawn_text: list[str]
+) -> None:
+    """The date column takes room from names: still no name of either season is cut, nor its league lost."""
+    for season, rounds in ((2024, (1, 2, 3, 4)), (2017, (1, 2))):
+        for number in rounds:
+            answer = await real_round(store, number, season)
+            for page in picture.round_pages(answer):
+                drawn_text.clear()
+                picture._round_image(answer, page)  # the text only: no need to compress a PNG
+                for match in page.matches:
+                    for name, league in ((match.home, match.home_league), (match.away, match.away_league)):
+                        assert name in drawn_text, (season, number, name)
+                        assert not league or league in drawn_text, (season, number, name, league)
+                assert not [text for text in drawn_text if text.endswith("…")], (season, number)
+
+
+async def test_round_one_of_2024_is_three_phone_sized_pages_with_its_byes_listed(
+    store: Store, drawn_text: list[str]
+) -> None:
+    """21 ties and 67 byes: 11 ties, 10 ties, then the byes by name; each page under 2,100 px (was 3,648)."""
+    answer = await real_round(store, 1, 2024)
+    pages = picture.round_pages(answer)
+    assert [(len(p.matches), len(p.byes)) for p in pages] == [(11, 0), (10, 0), (0, 67)]
+    heights = []
+    for page in pages:
+        data = round_png(answer, page.number)
+        keep(f"round_2024_1_page{page.number}", data)
+        heights.append(opened(data).height)
+    assert all(height <= 2100 for height in heights), heights
+    assert set(answer.byes) <= set(drawn_text)  # every club with a bye, by name
+    assert "67 byes: through to round 2 without playing" in drawn_text
+    assert "ties 1–11 of 21 · 67 byes listed on page 3" in drawn_text
+    assert "September 9–10, 2023 · round 1 of 4 · page 2 of 3" in drawn_text
+
+
+async def test_byes_that_fit_are_listed_under_the_last_ties(store: Store, drawn_text: list[str]) -> None:
+    """2017's round 1: 28 ties and 8 byes, two pages of 14 ties, the byes under the second."""
+    answer = await real_round(store, 1, 2017)
+    pages = picture.round_pages(answer)
+    assert [(len(p.matches), len(p.byes)) for p in pages] == [(14, 0), (14, 8)]
+    round_png(answer, 2)
+    assert "MF 10" in drawn_text and "8 byes: through to round 2 without playing" in drawn_text
+
+
+def test_the_page_split() -> None:
+    """Fewest pages of at most 16 ties, even sizes; byes under the last ties when they fit, else alone."""
+    assert [len(run) for run in paging.even_split(21, 16)] == [11, 10]
+    assert [len(run) for run in paging.even_split(44, 16)] == [15, 15, 14]
+    assert [len(run) for run in paging.even_split(16, 16)] == [16]
+    assert [len(run) for run in paging.even_split(17, 16)] == [9, 8]
+    assert paging.even_split(0, 16) == []
+
+    def shape(ties: int, byes: int) -> list[tuple[int, int]]:
+        answer = RoundAnswer(
+            season=2024,
+            round=1,
+            matches=[played(i, f"H{i}", "", 1, 0, f"A{i}", "") for i in range(ties)],
+            byes=[f"Bye {i:03}" for i in range(byes)],
+        )
+        pages = paging.round_pages(answer)
+        assert all(p.count == len(pages) for p in pages)
+        assert [m for p in pages for m in p.matches] == answer.matches
+        assert [b for p in pages for b in p.byes] == answer.byes
+        return [(len(p.matches), len(p.byes)) for p in pages]
+
+    assert shape(0, 0) == [(0, 0)]
+    assert shape(15, 6) == [(15, 6)]  # one tie's room left: six names
+    assert shape(15, 7) == [(15, 0), (0, 7)]
+    assert shape(0, 200) == [(0, 67), (0, 67), (0, 66)]  # no empty page of ties first
+    spread = RoundAnswer(season=2024, round=4, rounds_in_season=4, byes=[f"Bye {i:03}" for i in range(200)])
+    pages = paging.round_pages(spread)
+    assert [(p.first_bye, p.byes_spread) for p in pages] == [(1, True), (68, True), (135, True)]
+    heading = picture.byes_heading(spread, pages[1])
+    assert heading == "Byes 68–134 of 200: through to the proper without playing"
+    assert f"**Byes 135–200 of 200:** {pages[2].byes[0]}" in (render_pages(spread)[2].description or "")
+    assert shape(28, 8) == [(14, 0), (14, 8)]
+
+
+async def test_the_embed_pages_are_the_picture_pages(store: Store) -> None:
+    """/round's embeds and /bracket's pictures cut a round in the same places."""
+    for season, number in ((2024, 1), (2024, 2), (2017, 1), (2024, 4)):
+        answer = await real_round(store, number, season)
+        pages = picture.round_pages(answer)
+        embeds = render_pages(answer)
+        assert len(embeds) == len(pages)
+        for page, embed in zip(pages, embeds, strict=True):
+            text = embed.description or ""
+            lines = {escape_markdown(tie_words(match, discord_when)) for match in answer.matches}
+            shown = [line for line in text.splitlines() if line in lines]
+            assert shown == [escape_markdown(tie_words(match, discord_when)) for match in page.matches]
+            assert (page.byes and f"Byes ({len(page.byes)})" in text) or not page.byes
+            if len(pages) > 1:
+                assert f"page {page.number}/{len(pages)}" in (embed.footer.text or "")
+    first, _, byes = render_pages(await real_round(store, 1, 2024))
+    assert "67 byes listed on page 3" in (first.description or "")
+    assert "Arlington SA" in (byes.description or "") and "Yinz United" in (byes.description or "")
+
+
+def test_the_cache_keeps_each_page_apart() -> None:
+    cache = PictureCache()
+    answer = big_round()
+    assert PictureCache.round_key(answer, "v1", 2) == ("round", "v1", 2024, 2, 2)
+    first, second = cache.round_png(answer, "v1", 1), cache.round_png(answer, "v1", 2)
+    assert first != second and (cache.hits, cache.misses) == (0, 2)
+    assert cache.round_png(answer, "v1", 2) == second and (cache.hits, cache.misses) == (1, 2)
+
+
+def test_the_banner_takes_its_words_from_standing() -> None:
+    """Item 16: the picture says a club's standing in the same words as every other renderer."""
+    eliminated = eliminated_path()
+    assert picture._status(eliminated)[0].lower() == standing.eliminated_words(eliminated).lower()
+    direct = qualified_path().model_copy(update={"track": "amateur_cup", "berth": "2023 NAC winner"})
+    assert picture._status(direct)[1] == standing.qualified_how(direct) == "2023 NAC winner"
+    assert picture._status(qualified_path())[1] == standing.qualified_how(qualified_path())
+    alive = alive_path()
+    assert standing.wins_left_words(alive.rounds_left) in picture._status(alive)[0]
+    assert standing.side_words(None, 84) in picture._status(alive)[1]
+    nobody = PathAnswer(team="Nobody FC", season=2024, status="not_entered", other_seasons=[2017])
+    assert picture._status(nobody)[0].lower() == standing.not_entered_words(nobody).lower()
