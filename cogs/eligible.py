@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import datetime as dt
 
 import discord
 from discord import app_commands
@@ -11,14 +11,14 @@ from discord.ext import commands
 from bot.answers.commands import COMMANDS
 from bot.answers.eligible import eligible_club, eligible_league, eligible_team
 from bot.client import OpenCupBot
+from cogs.shared.options import described, option
 from cogs.shared.replies import send_answer
-from cogs.shared.teams import SeasonOption, team_choices
+from cogs.shared.teams import club_name
 
-TEAM, CLUB, LEAGUE = COMMANDS["eligible team"], COMMANDS["eligible club"], COMMANDS["eligible league"]
-
-
-def _described(spec):  # type: ignore[no-untyped-def]
-    return app_commands.describe(**{option.name: option.description[:100] for option in spec.options})
+TEAM, CLUB, LEAGUE = "eligible team", "eligible club", "eligible league"
+Count = app_commands.Transform[int, option(LEAGUE, "teams")]  # every zone's team count has the same limits
+States = app_commands.Transform[int, option(LEAGUE, "states")]  # likewise every count of states
+Yes = app_commands.Transform[bool, option(LEAGUE, "championship")]
 
 
 class EligibleCog(commands.Cog):
@@ -32,36 +32,32 @@ class EligibleCog(commands.Cog):
         """Keep the bot for its store."""
         self.bot = bot
 
-    @eligible.command(name="team", description=TEAM.description)
-    @_described(TEAM)
+    @eligible.command(name="team", description=COMMANDS[TEAM].description)
+    @app_commands.describe(**described(TEAM))
     async def team(
-        self, interaction: discord.Interaction, name: str, season: SeasonOption | None = None
+        self,
+        interaction: discord.Interaction,
+        name: app_commands.Transform[str, club_name(TEAM, "name")],
+        season: app_commands.Transform[int, option(TEAM, "season")] | None = None,
     ) -> None:
         """Answer /eligible team."""
         async with self.bot.store.session() as session:
-            answer = await eligible_team(session, name=name[:200], season=season)
+            answer = await eligible_team(session, name=name, season=season)
         await send_answer(interaction, answer)
 
-    @team.autocomplete("name")
-    async def _name_choices(
-        self, interaction: discord.Interaction, value: str
-    ) -> list[app_commands.Choice[str]]:
-        return team_choices(interaction, value)
-
-    @eligible.command(name="club", description=CLUB.description)
-    @_described(CLUB)
+    @eligible.command(name="club", description=COMMANDS[CLUB].description)
+    @app_commands.describe(**described(CLUB))
     async def club(
         self,
         interaction: discord.Interaction,
-        division: Literal["open", "pro"],
-        league_teams: app_commands.Range[int, 0, 10_000] | None = None,
-        matches_per_team: app_commands.Range[int, 0, 1_000] | None = None,
-        owned_by_higher_pro: bool | None = None,
-        applied_on: str | None = None,
-        season: SeasonOption | None = None,
+        division: app_commands.Transform[str, option(CLUB, "division")],
+        league_teams: app_commands.Transform[int, option(CLUB, "league_teams")] | None = None,
+        matches_per_team: app_commands.Transform[int, option(CLUB, "matches_per_team")] | None = None,
+        owned_by_higher_pro: app_commands.Transform[bool, option(CLUB, "owned_by_higher_pro")] | None = None,
+        applied_on: app_commands.Transform[dt.date, option(CLUB, "applied_on")] | None = None,
+        season: app_commands.Transform[int, option(CLUB, "season")] | None = None,
     ) -> None:
-        """Answer /eligible club (the date is parsed by the command's own option, so errors read the same)."""
-        day = CLUB.option("applied_on").parse(applied_on.strip()) if applied_on else None  # type: ignore[union-attr]
+        """Answer /eligible club (the date is parsed by the table's own option, so errors read the same)."""
         async with self.bot.store.session() as session:
             answer = await eligible_club(
                 session,
@@ -69,31 +65,31 @@ class EligibleCog(commands.Cog):
                 league_teams=league_teams,
                 matches_per_team=matches_per_team,
                 owned_by_higher_pro=owned_by_higher_pro,
-                applied_on=day,
+                applied_on=applied_on,
                 season=season,
             )
         await send_answer(interaction, answer, ephemeral=True)
 
-    @eligible.command(name="league", description=LEAGUE.description)
-    @_described(LEAGUE)
+    @eligible.command(name="league", description=COMMANDS[LEAGUE].description)
+    @app_commands.describe(**described(LEAGUE))
     async def league(
         self,
         interaction: discord.Interaction,
-        teams: app_commands.Range[int, 0, 100_000] | None = None,
-        eastern: app_commands.Range[int, 0, 100_000] | None = None,
-        central: app_commands.Range[int, 0, 100_000] | None = None,
-        mountain: app_commands.Range[int, 0, 100_000] | None = None,
-        pacific: app_commands.Range[int, 0, 100_000] | None = None,
-        states_eastern: app_commands.Range[int, 0, 51] | None = None,
-        states_central: app_commands.Range[int, 0, 51] | None = None,
-        states_mountain: app_commands.Range[int, 0, 51] | None = None,
-        states_pacific: app_commands.Range[int, 0, 51] | None = None,
-        states: app_commands.Range[int, 0, 51] | None = None,
-        championship: bool | None = None,
-        standings_format: bool | None = None,
-        fees_paid: bool | None = None,
-        months_operating: app_commands.Range[int, 0, 1_200] | None = None,
-        season: SeasonOption | None = None,
+        teams: Count | None = None,
+        eastern: Count | None = None,
+        central: Count | None = None,
+        mountain: Count | None = None,
+        pacific: Count | None = None,
+        states_eastern: States | None = None,
+        states_central: States | None = None,
+        states_mountain: States | None = None,
+        states_pacific: States | None = None,
+        states: States | None = None,
+        championship: Yes | None = None,
+        standings_format: Yes | None = None,
+        fees_paid: Yes | None = None,
+        months_operating: app_commands.Transform[int, option(LEAGUE, "months_operating")] | None = None,
+        season: app_commands.Transform[int, option(LEAGUE, "season")] | None = None,
     ) -> None:
         """Answer /eligible league."""
         facts = {

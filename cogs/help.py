@@ -1,4 +1,4 @@
-"""`/help`: what the bot can answer, one example per command."""
+"""`/help`: what the bot can answer, one example per command, or one command in full."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from discord.ext import commands
 
 from bot.answers.commands import COMMANDS, help_answer
 from bot.client import OpenCupBot
+from cogs.shared.options import described, option
 from cogs.shared.replies import send_answer
 
 SPEC = COMMANDS["help"]
@@ -21,10 +22,15 @@ class HelpCog(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name=SPEC.name, description=SPEC.description)
-    async def help(self, interaction: discord.Interaction) -> None:
+    @app_commands.describe(**described(SPEC.name))
+    async def help(
+        self,
+        interaction: discord.Interaction,
+        command: app_commands.Transform[str, option("help", "command")] | None = None,
+    ) -> None:
         """Answer /help (only to the asker)."""
         async with self.bot.store.session() as session:
-            answer = await help_answer(session)
+            answer = await help_answer(session, command=command)
         await send_answer(interaction, answer, ephemeral=True)
 
 

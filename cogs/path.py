@@ -11,9 +11,10 @@ from bot.answers.path import path
 from bot.client import OpenCupBot
 from bot.render.embed import render_embed
 from bot.render.picture import PictureCache, path_png
+from cogs.shared.options import described, option
 from cogs.shared.pictures import data_version
 from cogs.shared.pictures import picture as draw_cached
-from cogs.shared.teams import SeasonOption, TeamOption
+from cogs.shared.teams import team as team_option
 
 SPEC = COMMANDS["path"]
 
@@ -26,16 +27,13 @@ class PathCog(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name=SPEC.name, description=SPEC.description)
-    @app_commands.describe(
-        **{option.name: option.description for option in SPEC.options},
-        picture="also show the route as a picture",
-    )
+    @app_commands.describe(**described(SPEC.name))
     async def path(
         self,
         interaction: discord.Interaction,
-        team: TeamOption,
-        season: SeasonOption | None = None,
-        picture: bool = False,
+        team: app_commands.Transform[str, team_option("path", "team")],
+        season: app_commands.Transform[int, option("path", "season")] | None = None,
+        picture: app_commands.Transform[bool, option("path", "picture")] = False,
     ) -> None:
         """Answer /path (with a picture of the route when asked: deferred, drawn off the event loop)."""
         async with self.bot.store.session() as session:

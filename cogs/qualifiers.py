@@ -9,8 +9,8 @@ from discord.ext import commands
 from bot.answers.commands import COMMANDS
 from bot.answers.qualifiers import qualifiers
 from bot.client import OpenCupBot
+from cogs.shared.options import described, option
 from cogs.shared.replies import send_answer
-from cogs.shared.teams import SeasonOption
 
 SPEC = COMMANDS["qualifiers"]
 
@@ -23,8 +23,12 @@ class QualifiersCog(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name=SPEC.name, description=SPEC.description)
-    @app_commands.describe(**{option.name: option.description for option in SPEC.options})
-    async def qualifiers(self, interaction: discord.Interaction, season: SeasonOption | None = None) -> None:
+    @app_commands.describe(**described(SPEC.name))
+    async def qualifiers(
+        self,
+        interaction: discord.Interaction,
+        season: app_commands.Transform[int, option("qualifiers", "season")] | None = None,
+    ) -> None:
         """Answer /qualifiers."""
         async with self.bot.store.session() as session:
             answer = await qualifiers(session, season=season)

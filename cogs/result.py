@@ -10,7 +10,8 @@ from bot.answers.commands import COMMANDS
 from bot.answers.result import result
 from bot.client import OpenCupBot
 from bot.render.embed import render_embed
-from cogs.shared.teams import SeasonOption, TeamOption
+from cogs.shared.options import described, option
+from cogs.shared.teams import team as team_option
 
 SPEC = COMMANDS["result"]
 
@@ -23,13 +24,13 @@ class ResultCog(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name=SPEC.name, description=SPEC.description)
-    @app_commands.describe(**{option.name: option.description for option in SPEC.options})
+    @app_commands.describe(**described(SPEC.name))
     async def result(
         self,
         interaction: discord.Interaction,
-        team: TeamOption,
-        opponent: TeamOption | None = None,
-        season: SeasonOption | None = None,
+        team: app_commands.Transform[str, team_option("result", "team")],
+        opponent: app_commands.Transform[str, team_option("result", "opponent")] | None = None,
+        season: app_commands.Transform[int, option("result", "season")] | None = None,
     ) -> None:
         """Answer /result."""
         async with self.bot.store.session() as session:

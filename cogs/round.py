@@ -9,8 +9,8 @@ from discord.ext import commands
 from bot.answers.commands import COMMANDS
 from bot.answers.round import round_fixtures
 from bot.client import OpenCupBot
+from cogs.shared.options import described, option
 from cogs.shared.replies import send_answer
-from cogs.shared.teams import SeasonOption
 
 SPEC = COMMANDS["round"]
 
@@ -23,12 +23,12 @@ class RoundCog(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name=SPEC.name, description=SPEC.description)
-    @app_commands.describe(**{option.name: option.description for option in SPEC.options})
+    @app_commands.describe(**described(SPEC.name))
     async def round(
         self,
         interaction: discord.Interaction,
-        number: app_commands.Range[int, 1, 20],
-        season: SeasonOption | None = None,
+        number: app_commands.Transform[int, option("round", "number")],
+        season: app_commands.Transform[int, option("round", "season")] | None = None,
     ) -> None:
         """Answer /round."""
         async with self.bot.store.session() as session:

@@ -10,7 +10,8 @@ from bot.answers.commands import COMMANDS
 from bot.answers.team import team
 from bot.client import OpenCupBot
 from bot.render.embed import render_embed
-from cogs.shared.teams import SeasonOption, team_choices
+from cogs.shared.options import described, option
+from cogs.shared.teams import club_name
 
 SPEC = COMMANDS["team"]
 
@@ -22,21 +23,18 @@ class TeamCog(commands.Cog):
         """Keep the bot for its store."""
         self.bot = bot
 
-    @app_commands.command(name=SPEC.name, description=SPEC.description[:100])
-    @app_commands.describe(**{option.name: option.description for option in SPEC.options})
+    @app_commands.command(name=SPEC.name, description=SPEC.description)
+    @app_commands.describe(**described(SPEC.name))
     async def team(
-        self, interaction: discord.Interaction, name: str, season: SeasonOption | None = None
+        self,
+        interaction: discord.Interaction,
+        name: app_commands.Transform[str, club_name("team", "name")],
+        season: app_commands.Transform[int, option("team", "season")] | None = None,
     ) -> None:
         """Answer /team (ambiguity is part of the answer here, not an error)."""
         async with self.bot.store.session() as session:
-            answer = await team(session, name=name[:200], season=season)
+            answer = await team(session, name=name, season=season)
         await interaction.response.send_message(embed=render_embed(answer), ephemeral=answer.card is None)
-
-    @team.autocomplete("name")
-    async def _name_choices(
-        self, interaction: discord.Interaction, value: str
-    ) -> list[app_commands.Choice[str]]:
-        return team_choices(interaction, value)
 
 
 async def setup(bot: OpenCupBot) -> None:

@@ -111,8 +111,9 @@ async def test_eligible_json_contract(store: Store) -> None:
     assert club["command"] == "eligible club" and club["data"]["eligible"] is False
     assert all({"rule", "passed", "text"} <= set(check) for check in club["data"]["checks"])
     assert [c["rule"] for c in club["data"]["checks"] if c["passed"] is False] == ["league-size"]
-    assert (
-        team["data"]["eligible"] is False
+    assert (  # it took part, so it was eligible; losing in round 2 means it did not qualify
+        team["data"]["eligible"] is True
+        and team["data"]["qualified"] is False
         and team["data"]["standing"] == "out in round 2 (lost to Sharktopus Football Club)"
     )
     assert (
@@ -157,7 +158,7 @@ async def test_text_answers(store: Store) -> None:
     status = await run_console(store, ["/path team:holac fc season:2024"], as_json=False, out=out)
     text = out.getvalue()
     assert status == 0
-    assert "eliminated in round 2 by Sharktopus Football Club" in text
+    assert "out in round 2 (lost to Sharktopus Football Club)" in text
     assert "2-2, won on penalties (score unknown)" in text
 
 
@@ -244,8 +245,178 @@ def test_cli_import_writes_data(tmp_path: Path, seeds: Path) -> None:
     assert (data / "seasons" / "2017" / "fixtures.csv").is_file()
 
 
-@pytest.mark.parametrize("bad", ["/path team:", "/", ""])
-async def test_empty_input_is_harmless(store: Store, bad: str) -> None:
-    """Empty commands give an error reply or are skipped; nothing raises."""
-    replies = await answer_json(store, bad)
+@pytest.mark.parametrize(
+    ("bad", "replies", "code"),
+    [("/path team:", 1, "bad_option"), ("/", 1, "unknown_command"), ("", 0, None), ("   ", 0, None)],
+)
+async def test_empty_input_is_harmless(store: Store, bad: str, replies: int, code: str | None) -> None:
+    """An empty command is an error reply with its code; a blank line is skipped; nothing raises."""
+    out = io.StringIO()
+    status = await run_console(store, [bad], as_json=True, out=out)
+    answered = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert len(answered) == replies
+    assert [reply["error"]["code"] for reply in answered] == ([code] if code else [])
+    assert status == (1 if replies else 0)
+
+
+async def test_unknown_option_names_are_refused_not_folded_into_a_value(store: Store) -> None:
+    """`color:red` is not read as part of the club's name; the reply lists the command's options."""
+    [reply] = await answer_json(store, "/path team:folsom color:red")
+    assert reply["ok"] is False and reply["error"]["code"] == "bad_option"
+    assert reply["error"]["message"] == "/path has no option 'color' (options: team, season, picture)."
+    club_with_colon = ("path", {"team": "Club: Name", "season": "2024"})
+    assert parse_line("/path team:Club: Name season:2024") == club_with_colon
+    assert parse_line('/path team:"a:b c" season:2017') == ("path", {"team": "a:b c", "season": "2017"})
+    assert parse_line("/path TEAM:folsom") == ("path", {"team": "folsom"})
+
+
+async def test_limits_are_the_tables_on_every_face(store: Store) -> None:
+    """The console refuses what Discord refuses: out-of-range numbers, 0 is a value (not 'missing')."""
+    replies = await answer_json(
+        store,
+        "/eligible club division:open league_teams:-5",
+        "/round number:0",
+        "/round number:21 season:2024",
+        "/path team:folsom season:99999999999999999999",
+        "/eligible club division:semi-pro",
+        f"/team name:{'x' * 101}",
+    )
     assert all(reply["ok"] is False for reply in replies)
+    assert [reply["error"]["code"] for reply in replies] == ["bad_option"] * 6
+    messages = [reply["error"]["message"] for reply in replies]
+    assert messages[0] == "'league_teams' is from 0 to 10000, not -5."
+    assert messages[1] == "'number' is from 1 to 20, not 0."
+    assert "'season' is from 1914 to 2100" in messages[3]
+    assert messages[4].startswith("'division' is one of open, pro")
+    assert "at most 100 characters" in messages[5]
+
+
+async def test_an_unexpected_fault_is_one_json_object_and_the_batch_goes_on(
+    store: Store, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A fault inside an answer is `internal`, its traceback only in the log; the next line is answered."""
+    from bot.answers import commands
+
+    async def broken(*_args: object, **_kwargs: object) -> None:
+        raise OverflowError("Python int too large to convert to SQLite INTEGER")
+
+    monkeypatch.setitem(commands.COMMANDS, "stats", commands.Command("stats", "broken", (), broken))
+    out = io.StringIO()
+    status = await run_console(store, ["/stats", "/path team:folsom season:2024"], as_json=True, out=out)
+    first, second = (json.loads(line) for line in out.getvalue().splitlines())
+    assert first == {
+        "command": "stats",
+        "ok": False,
+        "error": {
+            "code": "internal",
+            "message": "Something went wrong on our side while answering; it has been logged.",
+            "candidates": [],
+        },
+    }
+    assert second["ok"] is True and second["data"]["status"] == "qualified"
+    assert status == 1
+    assert "OverflowError" in caplog.text and "Traceback" not in out.getvalue()
+
+
+async def test_team_known_but_absent_from_the_season(store: Store) -> None:
+    """FC Folsom is in the records but did not enter 2017: say so, with the seasons it played."""
+    [reply] = await answer_json(store, "/team name:folsom season:2017")
+    data = reply["data"]
+    assert reply["ok"] is True and data["match"] == "FC Folsom" and data["entered_season"] is False
+    assert [played["season"] for played in data["card"]["seasons"]] == [2024]
+    out = io.StringIO()
+    status = await run_console(store, ["/team name:folsom season:2017"], as_json=False, out=out)
+    assert "did not enter the 2017 qualification (seasons it played: 2024)" in out.getvalue()
+    assert "No club called" not in out.getvalue() and status == 0
+
+
+async def test_qualifiers_say_what_the_source_counts_but_does_not_name(store: Store) -> None:
+    """2024: 14 clubs named, and the 16 professional entrants the source counts are said out loud."""
+    [reply] = await answer_json(store, "/qualifiers season:2024")
+    assert len(reply["data"]["qualifiers"]) == 14
+    assert reply["data"]["not_named"] == {"Major League Soccer": 7, "MLS Next Pro": 9}
+    out = io.StringIO()
+    await run_console(store, ["/qualifiers season:2024"], as_json=False, out=out)
+    text = out.getvalue()
+    assert text.startswith(
+        "2024 — 14 clubs named as through to the tournament proper, and 16 more that the source counts"
+    )
+    assert "MLS Next Pro: the source counts 9 more clubs and does not name them" in text
+    [older] = await answer_json(store, "/qualifiers season:2017")
+    assert older["data"]["not_named"] == {"PDL": 1}
+
+
+async def test_footers_name_the_season_and_who_entered_the_facts(store: Store) -> None:
+    """A footer names the season's title and who entered the facts; no facts, no footer."""
+    [reply] = await answer_json(store, "/path team:folsom season:2024")
+    fresh = reply["data"]["freshness"]
+    assert (fresh["season"], fresh["title"]) == (2024, "2024 U.S. Open Cup qualification")
+    out = io.StringIO()
+    await run_console(store, ["/path team:folsom season:2024"], as_json=False, out=out)
+    footer = out.getvalue().splitlines()[-1]
+    assert footer.startswith("2024 U.S. Open Cup qualification · imported from the season's article, ")
+    assert "000_789a3d893517aefb" not in footer
+    out = io.StringIO()
+    await run_console(store, ["/result team:folsom opponent:holac"], as_json=False, out=out)
+    assert out.getvalue().splitlines()[1:] == ["These clubs have never met in the records."]
+
+
+async def test_friendly_errors_for_commands(store: Store) -> None:
+    """A bare group lists its forms; a slip suggests the command; /help NAME explains one command."""
+    group, slip, helped, galaxy = await answer_json(
+        store, "/eligible", "/patth team:folsom", "/help path", "/path team:LA Galaxy"
+    )
+    assert group["error"]["message"] == (
+        "/eligible comes in 3 forms: /eligible team, /eligible club, /eligible league."
+    )
+    assert slip["error"]["message"] == "There is no /patth command. Did you mean /path?"
+    assert slip["error"]["candidates"] == ["/path"]
+    assert helped["ok"] is True and helped["data"]["command"] == "path"
+    [line] = helped["data"]["commands"]
+    assert [(o["name"], o["required"], o["limits"]) for o in line["options"]] == [
+        ("team", True, "is at most 100 characters"),
+        ("season", False, "is from 1914 to 2100"),
+        ("picture", False, "is true or false"),
+    ]
+    assert "professional" in galaxy["error"]["message"]
+    [every] = await answer_json(store, "/help")
+    assert {"bracket", "eligible team", "help"} <= {c["name"] for c in every["data"]["commands"]}
+
+
+async def test_exit_status_counts_unanswered_team_questions(store: Store) -> None:
+    """`/team` for a name that matches no club (or several) leaves the question open: exit status 1."""
+    for line, status in (("/team name:folsom", 0), ("/team name:zzqqx", 1), ("/team name:miami", 1)):
+        assert await run_console(store, [line], as_json=True, out=io.StringIO()) == status, line
+
+
+async def test_counted_nouns(store: Store) -> None:
+    """'1 club', never '1 clubs'."""
+    from bot.answers.standing import counted
+
+    assert (counted(1, "club"), counted(2, "club"), counted(0, "tie")) == ("1 club", "2 clubs", "0 ties")
+    out = io.StringIO()
+    await run_console(store, ["/stats season:2024"], as_json=False, out=out)
+    assert " 1 clubs" not in out.getvalue()
+
+
+def test_cli_ask_at_a_terminal_says_it_reads_standard_input(tmp_path: Path) -> None:
+    """`python -m bot ask` with no command, at a terminal, says what it is waiting for."""
+    import pty
+
+    controller, terminal = pty.openpty()
+    env = {key: value for key, value in os.environ.items() if key != "DISCORD_TOKEN"}
+    env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}"
+    with subprocess.Popen(
+        [sys.executable, "-m", "bot", "ask"],
+        cwd=tmp_path,
+        env=env,
+        stdin=terminal,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        os.close(terminal)
+        os.write(controller, b"\x04")  # Ctrl-D: end of input at a terminal
+        _out, err = process.communicate(timeout=120)
+    os.close(controller)
+    assert "Reading commands from standard input" in err and process.returncode == 0

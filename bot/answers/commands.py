@@ -1,7 +1,8 @@
-"""The commands every face offers: names, options, descriptions, and the answer function behind each.
+"""The commands every face offers: names, options, limits, descriptions, and the answer function behind each.
 
-The console reads this table to parse `/path team:… season:…`; the Discord cogs take their descriptions
-from it, so a command is defined once.
+This table is the one definition of a command. The console parses `/path team:… season:…` by it, the Discord
+cogs take their option types, limits, choices and descriptions from it (a test holds the synced commands
+equal to it), and `/help` is built from it.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+from rapidfuzz import fuzz, process
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.answers.eligible import eligible_club, eligible_league, eligible_team
@@ -19,49 +21,86 @@ from bot.answers.errors import BadOption, UnknownCommand
 from bot.answers.path import path
 from bot.answers.qualifiers import qualifiers
 from bot.answers.result import result
-from bot.answers.round import round_fixtures
+from bot.answers.round import bracket, round_fixtures
 from bot.answers.stats import stats
 from bot.answers.team import team
 
 Answer = Callable[..., Awaitable[BaseModel]]
 
+NAME_LENGTH = 100  # characters: Discord's limit for an autocompleted value, and more than any club's name
+_BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+_KIND_WORDS = {int: "a whole number", bool: "true or false", dt.date: "a date, YYYY-MM-DD", str: "text"}
+
 
 @dataclass(frozen=True)
 class Option:
-    """One option of a command."""
+    """One option of a command, with the limits every face enforces."""
 
     name: str
     kind: type
     description: str
     required: bool = False
     choices: tuple[str, ...] = ()
+    min_value: int | None = None
+    max_value: int | None = None
+    max_length: int | None = None  # text options
+    discord_only: bool = False  # shown on Discord only (a picture): the console accepts it and ignores it
 
     def parse(self, value: str) -> Any:
-        """The typed value of what was written, or a friendly error."""
-        if self.choices and value.lower() not in self.choices:
-            raise BadOption(
-                f"'{self.name}' is one of {', '.join(self.choices)}, not '{value}'.",
-                candidates=list(self.choices),
-            )
+        """The typed value of what was written (console), or a friendly error."""
         if self.kind is int:
-            if not value.lstrip("-").isdigit():
-                raise BadOption(f"'{self.name}' must be a whole number, not '{value}'.")
-            return int(value)
+            digits = value.removeprefix("-")
+            if not digits.isdigit() or not digits.isascii():
+                raise BadOption(f"'{self.name}' must be a whole number, not '{value[:40]}'.")
+            if len(digits) > 12:  # far outside any limit; never build an absurd number
+                raise BadOption(f"'{self.name}' {self.limits_words()}, not '{value[:40]}…'.")
+            return self.check(int(value))
         if self.kind is bool:
             if value.lower() not in _BOOLEANS:
                 raise BadOption(
-                    f"'{self.name}' is true or false, not '{value}'.", candidates=["true", "false"]
+                    f"'{self.name}' is true or false, not '{value[:40]}'.", candidates=["true", "false"]
                 )
             return _BOOLEANS[value.lower()]
         if self.kind is dt.date:
             try:
                 return dt.date.fromisoformat(value)
             except ValueError:
-                raise BadOption(f"'{self.name}' is a date written YYYY-MM-DD, not '{value}'.") from None
-        return value.lower() if self.choices else value
+                raise BadOption(f"'{self.name}' is a date written YYYY-MM-DD, not '{value[:40]}'.") from None
+        return self.check(value.lower() if self.choices else value)
 
+    def check(self, value: Any) -> Any:
+        """`value`, already typed (as Discord sends it), if it is within this option's limits."""
+        if self.kind is dt.date and isinstance(value, str):
+            return self.parse(value.strip())
+        if self.choices and str(value).lower() not in self.choices:
+            raise BadOption(
+                f"'{self.name}' is one of {', '.join(self.choices)}, not '{str(value)[:40]}'.",
+                candidates=list(self.choices),
+            )
+        if self.kind is int and isinstance(value, int) and not isinstance(value, bool):
+            low = self.min_value if self.min_value is not None else value
+            high = self.max_value if self.max_value is not None else value
+            if not low <= value <= high:
+                raise BadOption(f"'{self.name}' {self.limits_words()}, not {value}.")
+        if isinstance(value, str) and self.max_length is not None and len(value) > self.max_length:
+            raise BadOption(f"'{self.name}' is at most {self.max_length} characters long.")
+        if self.choices:
+            return str(value).lower()
+        return value
 
-_BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+    def limits_words(self) -> str:
+        """The option's limits in words: 'is from 1 to 20', 'is one of open, pro'."""
+        if self.choices:
+            return f"is one of {', '.join(self.choices)}"
+        if self.min_value is not None and self.max_value is not None:
+            return f"is from {self.min_value} to {self.max_value}"
+        if self.min_value is not None:
+            return f"is at least {self.min_value}"
+        if self.max_value is not None:
+            return f"is at most {self.max_value}"
+        if self.max_length is not None:
+            return f"is at most {self.max_length} characters"
+        return f"is {_KIND_WORDS.get(self.kind, 'text')}"
 
 
 @dataclass(frozen=True)
@@ -84,11 +123,13 @@ class Command:
         for name, value in raw.items():
             option = self.option(name)
             if option is None:
-                known = ", ".join(o.name for o in self.options)
+                known = ", ".join(o.name for o in self.options) or "none"
                 raise BadOption(f"/{self.name} has no option '{name}' (options: {known}).")
-            arguments[name] = option.parse(value.strip())
+            parsed = option.parse(value.strip())
+            if not option.discord_only:
+                arguments[name] = parsed
         for option in self.options:
-            if option.required and not arguments.get(option.name):
+            if option.required and arguments.get(option.name) in (None, ""):
                 raise BadOption(f"/{self.name} needs '{option.name}': {option.description}.")
         return arguments
 
@@ -97,18 +138,33 @@ class Command:
         return await self.answer(session, **self.arguments(raw))
 
 
-TEAM = Option("team", str, "the club, typed any way (e.g. folsom)", required=True)
-SEASON = Option("season", int, "the tournament year (default: the club's latest season)")
-SEASON_ANY = Option("season", int, "the tournament year (default: the latest season)")
+TEAM = Option("team", str, "the club, typed any way (e.g. folsom)", required=True, max_length=NAME_LENGTH)
+SEASON = Option(
+    "season", int, "the tournament year (default: the club's latest season)", min_value=1914, max_value=2100
+)
+SEASON_ANY = Option(
+    "season", int, "the tournament year (default: the latest season)", min_value=1914, max_value=2100
+)
+ROUND = Option(
+    "number", int, "the round: 1 is the first qualifying round", required=True, min_value=1, max_value=20
+)
 
 
-async def help_answer(_session: AsyncSession) -> HelpAnswer:
-    """Every command with what it answers and one example."""
-    return HelpAnswer(
-        commands=[
-            HelpLine(name=c.name, description=c.description, example=c.example) for c in COMMANDS.values()
-        ]
-    )
+def _count(name: str, description: str, most: int) -> Option:
+    """A count of something a league has: a whole number from 0 to `most`."""
+    return Option(name, int, description, min_value=0, max_value=most)
+
+
+TEAMS, STATES = 100_000, 51  # the most teams a league may count, and the states and D.C.
+
+
+class HelpOption(BaseModel):
+    """One option of a command in `/help`."""
+
+    name: str
+    description: str
+    required: bool
+    limits: str
 
 
 class HelpLine(BaseModel):
@@ -117,127 +173,213 @@ class HelpLine(BaseModel):
     name: str
     description: str
     example: str
+    options: list[HelpOption] = Field(default_factory=list)
 
 
 class HelpAnswer(BaseModel):
-    """`/help`: the commands, one example each."""
+    """`/help`: the commands, one example each; or one command in full."""
 
     commands: list[HelpLine]
+    command: str | None = None  # set when the help is for one command
 
 
-COMMANDS: dict[str, Command] = {
-    command.name: command
-    for command in (
-        Command(
-            "path",
-            "A club's route to the Open Cup proper: entry, byes, each tie, status",
-            (TEAM, SEASON),
-            path,
-            "/path team:folsom season:2024",
-        ),
-        Command(
-            "result",
-            "A club's results in a season, or head to head with another club",
-            (TEAM, Option("opponent", str, "another club, for head to head over all seasons"), SEASON),
-            result,
-            "/result team:azteca opponent:harpos",
-        ),
-        Command(
-            "round",
-            "Every tie of a qualifying round, with scores and byes",
-            (Option("number", int, "the round: 1 is the first qualifying round", required=True), SEASON_ANY),
-            round_fixtures,
-            "/round number:4 season:2024",
-        ),
-        Command(
-            "qualifiers",
-            "Every club that reached the tournament proper, and its route",
-            (SEASON_ANY,),
-            qualifiers,
-            "/qualifiers season:2017",
-        ),
-        Command(
-            "team",
-            "A club's card: names, leagues, seasons, best finish (or the clubs a name may mean)",
-            (Option("name", str, "the club, typed any way (e.g. harpos)", required=True), SEASON),
-            team,
-            "/team name:harpos",
-        ),
-        Command(
-            "stats",
-            "How many clubs came from each league and state",
-            (SEASON_ANY,),
-            stats,
-            "/stats season:2024",
-        ),
-        Command(
-            "eligible team",
-            "A club's standing for the proper, with the rules that decide it",
-            (Option("name", str, "the club, typed any way", required=True), SEASON),
-            eligible_team,
-            "/eligible team name:SC MesoAmerica season:2024",
-        ),
-        Command(
-            "eligible club",
-            "A club rep's checklist against the season's entry rules",
-            (
-                Option(
-                    "division",
-                    str,
-                    "open (below Division III) or pro (Division I-III)",
-                    True,
-                    ("open", "pro"),
-                ),
-                Option("league_teams", int, "how many teams the club's league has"),
-                Option("matches_per_team", int, "how many league matches each club plays"),
-                Option("owned_by_higher_pro", bool, "majority-owned or roster-managed by a higher pro club?"),
-                Option("applied_on", dt.date, "the day the club applied, YYYY-MM-DD"),
-                SEASON_ANY,
-            ),
-            eligible_club,
-            "/eligible club division:open league_teams:3 matches_per_team:12 owned_by_higher_pro:false "
-            "applied_on:2023-07-15 season:2024",
-        ),
-        Command(
-            "eligible league",
-            "A league's check against the national-league criteria",
-            (
-                Option("teams", int, "active U.S.-based teams in the league"),
-                *(
-                    Option(zone, int, f"teams in the {zone.capitalize()} time zone")
-                    for zone in ("eastern", "central", "mountain", "pacific")
-                ),
-                *(
-                    Option(
-                        f"states_{zone}", int, f"states (or D.C.) with teams in the {zone.capitalize()} zone"
-                    )
-                    for zone in ("eastern", "central", "mountain", "pacific")
-                ),
-                Option("states", int, "states (or D.C.) with teams, in all"),
-                Option("championship", bool, "a compulsory league championship each season?"),
-                Option("standings_format", bool, "a league format with a standings table?"),
-                Option("fees_paid", bool, "entry fees paid for every team?"),
-                Option("months_operating", int, "months the league has met these criteria"),
-                SEASON_ANY,
-            ),
-            eligible_league,
-            "/eligible league teams:60 eastern:20 central:15 mountain:10 pacific:15 states_eastern:5 "
-            "states_central:4 states_mountain:3 states_pacific:3 states:15 championship:true "
-            "standings_format:true fees_paid:true months_operating:12",
-        ),
-        Command(
-            "help", "What this bot can tell you, with an example of each command", (), help_answer, "/help"
-        ),
+def help_line(command: Command) -> HelpLine:
+    """A command's help: what it answers, each option with its limits, and an example."""
+    return HelpLine(
+        name=command.name,
+        description=command.description,
+        example=command.example,
+        options=[
+            HelpOption(name=o.name, description=o.description, required=o.required, limits=o.limits_words())
+            for o in command.options
+        ],
     )
-}
+
+
+async def help_answer(_session: AsyncSession, *, command: str | None = None) -> HelpAnswer:
+    """Every command with what it answers and one example; with `command`, that command in full."""
+    if command:
+        wanted = command_named(command)
+        return HelpAnswer(commands=[help_line(wanted)], command=wanted.name)
+    return HelpAnswer(commands=[help_line(c) for c in COMMANDS.values()])
+
+
+_TABLE = (
+    Command(
+        "path",
+        "A club's route to the Open Cup proper: entry, byes, each tie, status",
+        (TEAM, SEASON, Option("picture", bool, "also show the route as a picture", discord_only=True)),
+        path,
+        "/path team:folsom season:2024",
+    ),
+    Command(
+        "result",
+        "A club's results in a season, or head to head with another club",
+        (
+            TEAM,
+            Option(
+                "opponent",
+                str,
+                "another club, for head to head over all seasons",
+                max_length=NAME_LENGTH,
+            ),
+            SEASON,
+        ),
+        result,
+        "/result team:azteca opponent:harpos",
+    ),
+    Command(
+        "round",
+        "Every tie of a qualifying round, with scores and byes",
+        (ROUND, SEASON_ANY),
+        round_fixtures,
+        "/round number:4 season:2024",
+    ),
+    Command(
+        "bracket",
+        "A picture of a qualifying round's ties, readable on a phone",
+        (Option("round", int, ROUND.description, required=True, min_value=1, max_value=20), SEASON_ANY),
+        bracket,
+        "/bracket round:4 season:2024",
+    ),
+    Command(
+        "qualifiers",
+        "Every club that reached the tournament proper, and its route",
+        (SEASON_ANY,),
+        qualifiers,
+        "/qualifiers season:2017",
+    ),
+    Command(
+        "team",
+        "A club's card: names, leagues, seasons, best finish (or the clubs a name may mean)",
+        (
+            Option(
+                "name", str, "the club, typed any way (e.g. harpos)", required=True, max_length=NAME_LENGTH
+            ),
+            SEASON,
+        ),
+        team,
+        "/team name:harpos",
+    ),
+    Command(
+        "stats",
+        "How many clubs came from each league and state",
+        (SEASON_ANY,),
+        stats,
+        "/stats season:2024",
+    ),
+    Command(
+        "eligible team",
+        "A club's standing for the proper, with the rules that decide it",
+        (Option("name", str, "the club, typed any way", required=True, max_length=NAME_LENGTH), SEASON),
+        eligible_team,
+        "/eligible team name:SC MesoAmerica season:2024",
+    ),
+    Command(
+        "eligible club",
+        "A club rep's checklist against the season's entry rules",
+        (
+            Option(
+                "division",
+                str,
+                "open (below Division III) or pro (Division I-III)",
+                required=True,
+                choices=("open", "pro"),
+            ),
+            Option(
+                "league_teams", int, "how many teams the club's league has", min_value=0, max_value=10_000
+            ),
+            Option(
+                "matches_per_team",
+                int,
+                "how many league matches each club plays",
+                min_value=0,
+                max_value=1_000,
+            ),
+            Option("owned_by_higher_pro", bool, "majority-owned or roster-managed by a higher pro club?"),
+            Option("applied_on", dt.date, "the day the club applied, YYYY-MM-DD", max_length=10),
+            SEASON_ANY,
+        ),
+        eligible_club,
+        "/eligible club division:open league_teams:3 matches_per_team:12 owned_by_higher_pro:false "
+        "applied_on:2023-07-15 season:2024",
+    ),
+    Command(
+        "eligible league",
+        "A league's check against the national-league criteria",
+        (
+            _count("teams", "active U.S.-based teams in the league", TEAMS),
+            *(
+                _count(zone, f"teams in the {zone.capitalize()} time zone", TEAMS)
+                for zone in ("eastern", "central", "mountain", "pacific")
+            ),
+            *(
+                _count(
+                    f"states_{zone}", f"states (or D.C.) with teams in the {zone.capitalize()} zone", STATES
+                )
+                for zone in ("eastern", "central", "mountain", "pacific")
+            ),
+            _count("states", "states (or D.C.) with teams, in all", STATES),
+            Option("championship", bool, "a compulsory league championship each season?"),
+            Option("standings_format", bool, "a league format with a standings table?"),
+            Option("fees_paid", bool, "entry fees paid for every team?"),
+            Option(
+                "months_operating",
+                int,
+                "months the league has met these criteria",
+                min_value=0,
+                max_value=1_200,
+            ),
+            SEASON_ANY,
+        ),
+        eligible_league,
+        "/eligible league teams:60 eastern:20 central:15 mountain:10 pacific:15 states_eastern:5 "
+        "states_central:4 states_mountain:3 states_pacific:3 states:15 championship:true "
+        "standings_format:true fees_paid:true months_operating:12",
+    ),
+)
+COMMANDS: dict[str, Command] = {command.name: command for command in _TABLE}
+
+
+def groups() -> dict[str, list[str]]:
+    """Command groups ('eligible') and their commands' full names."""
+    found: dict[str, list[str]] = {}
+    for name in COMMANDS:
+        if " " in name:
+            found.setdefault(name.split()[0], []).append(name)
+    return found
+
+
+COMMANDS["help"] = Command(
+    "help",
+    "What this bot can tell you, with an example of each command",
+    (Option("command", str, "one command to explain in full", choices=(*COMMANDS, *groups(), "help")),),
+    help_answer,
+    "/help command:path",
+)
 
 
 def command_named(name: str) -> Command:
     """The command called `name` (with or without the slash; a group's commands are 'group sub')."""
     key = " ".join(name.lstrip("/").split()).lower()
-    if key not in COMMANDS:
+    if key in COMMANDS:
+        return COMMANDS[key]
+    members = groups().get(key)
+    if members:
+        forms = ", ".join("/" + member for member in members)
         raise UnknownCommand(
-            f"There is no /{key} command. Commands: {', '.join('/' + n for n in COMMANDS)}.",
-            candidates=["/" + n for n in COMMANDS],
+            f"/{key} comes in {len(members)} forms: {forms}.", candidates=["/" + m for m in members]
         )
-    return COMMANDS[key]
+    close = [
+        "/" + found
+        for found, score, _ in process.extract(key, list(COMMANDS), scorer=fuzz.ratio, limit=3)
+        if score >= 70
+    ]
+    if close:
+        raise UnknownCommand(
+            f"There is no /{key[:40]} command. Did you mean {' or '.join(close)}?", candidates=close
+        )
+    raise UnknownCommand(
+        f"There is no /{key[:40]} command. Commands: {', '.join('/' + n for n in COMMANDS)}.",
+        candidates=["/" + n for n in COMMANDS],
+    )

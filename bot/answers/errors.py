@@ -44,3 +44,13 @@ class UnknownCommand(AnswerError):
     """No command of that name."""
 
     code = "unknown_command"
+
+
+class InternalError(AnswerError):
+    """A fault on our side; the details go to the log, never to the user."""
+
+    code = "internal"
+
+    def __init__(self) -> None:
+        """Say so briefly: the traceback is in the log."""
+        super().__init__("Something went wrong on our side while answering; it has been logged.")

@@ -5,22 +5,24 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass, field
 
-from sqlalchemy.engine import Engine
-from sqlmodel import select
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.answers.errors import AmbiguousTeam, SeasonNotFound, TeamNotFound
 from bot.names import IndexedTeam, TeamIndex
 from bot.store.loader import DATA_VERSION_KEY
-from bot.store.models import Bye, Entry, Fixture, Round, Season, StoreMeta, Team, TeamAlias
+from bot.store.models import Bye, Entry, Fixture, Round, Season, StoreMeta, Team, TeamAlias, stored_id
 
 
 async def team_index(session: AsyncSession, *, season: int | None = None) -> TeamIndex:
     """Every club (of `season`, or of all seasons) with its spellings and a label to tell clubs apart."""
-    teams = {team.id: team for team in (await session.exec(select(Team))).all()}
+    teams = {stored_id(team): team for team in (await session.exec(select(Team))).all()}
     if season is not None:
         entered = (
-            select(Entry.team_id).join(Season, Entry.season_id == Season.id).where(Season.year == season)
+            select(Entry.team_id)
+            .join(Season, col(Entry.season_id) == col(Season.id))
+            .where(Season.year == season)
         )
         keep = set((await session.exec(entered)).all())
         teams = {team_id: team for team_id, team in teams.items() if team_id in keep}
@@ -30,15 +32,15 @@ async def team_index(session: AsyncSession, *, season: int | None = None) -> Tea
             spellings[alias.team_id].append(alias.alias)
     latest: dict[int, tuple[int, str]] = {}
     rows = await session.exec(
-        select(Entry.team_id, Entry.league, Season.year).join(Season, Entry.season_id == Season.id)
+        select(Entry.team_id, Entry.league, Season.year).join(Season, col(Entry.season_id) == col(Season.id))
     )
     for team_id, league, year in rows.all():
         if team_id not in latest or year > latest[team_id][0]:
             latest[team_id] = (year, league)
     indexed = []
     for team_id, team in teams.items():
-        year, league = latest.get(team_id, (None, ""))
-        label = " · ".join(str(part) for part in (team.name, league, year) if part)
+        last_year, league = latest.get(team_id, (None, ""))
+        label = " · ".join(str(part) for part in (team.name, league, last_year) if part)
         indexed.append(IndexedTeam(name=team.name, label=label, spellings=tuple(spellings[team_id])))
     return TeamIndex(indexed)
 
@@ -55,11 +57,20 @@ def resolve(index: TeamIndex, query: str) -> str:
         raise AmbiguousTeam(
             f"'{wanted}' could be several clubs: pick one.", candidates=found.candidates[:25], query=wanted
         )
-    hint = f" Did you mean {', '.join(found.suggestions)}?" if found.suggestions else ""
-    raise TeamNotFound(f"No club called '{wanted}' is in the records.{hint}", candidates=found.suggestions)
+    raise TeamNotFound(not_found_words(wanted, found.suggestions), candidates=found.suggestions)
 
 
-_INDEXES: weakref.WeakKeyDictionary[Engine, tuple[str, TeamIndex]] = weakref.WeakKeyDictionary()
+def not_found_words(query: str, suggestions: list[str]) -> str:
+    """Why a name found no club, and what the records do hold (a professional club may well be absent)."""
+    hint = f" Did you mean {', '.join(suggestions)}?" if suggestions else ""
+    return (
+        f"No club called '{query}' is in the records.{hint} The records hold the clubs of the qualification "
+        "rounds and the professional entrants the sources name, so most professional clubs are not in them."
+    )
+
+
+# Keyed by what the session is bound to: its engine, or the connection a test binds it to.
+_INDEXES: weakref.WeakKeyDictionary[Engine | Connection, tuple[str, TeamIndex]] = weakref.WeakKeyDictionary()
 
 
 async def current_team_index(session: AsyncSession) -> TeamIndex:
@@ -88,13 +99,15 @@ async def find_team(session: AsyncSession, query: str) -> Team:
 
 async def season_years(session: AsyncSession) -> list[int]:
     """Every season the store holds, newest first."""
-    return list((await session.exec(select(Season.year).order_by(Season.year.desc()))).all())
+    return list((await session.exec(select(Season.year).order_by(col(Season.year).desc()))).all())
 
 
 async def team_seasons(session: AsyncSession, team: Team) -> list[int]:
     """The seasons a club entered, newest first."""
     rows = await session.exec(
-        select(Season.year).join(Entry, Entry.season_id == Season.id).where(Entry.team_id == team.id)
+        select(Season.year)
+        .join(Entry, col(Entry.season_id) == col(Season.id))
+        .where(Entry.team_id == team.id)
     )
     return sorted(rows.all(), reverse=True)
 
@@ -149,11 +162,15 @@ async def snapshot(session: AsyncSession, season: Season) -> SeasonSnapshot:
     }
     fixtures = (
         await session.exec(
-            select(Fixture).where(Fixture.season_id == season.id).order_by(Fixture.round, Fixture.number)
+            select(Fixture)
+            .where(Fixture.season_id == season.id)
+            .order_by(col(Fixture.round), col(Fixture.number))
         )
     ).all()
     team_ids = set(entries) | {i for f in fixtures for i in (f.home_id, f.away_id) if i is not None}
-    teams = {t.id: t for t in (await session.exec(select(Team).where(Team.id.in_(team_ids)))).all()}
+    teams = {
+        stored_id(t): t for t in (await session.exec(select(Team).where(col(Team.id).in_(team_ids)))).all()
+    }
     return SeasonSnapshot(
         season=season,
         rounds={

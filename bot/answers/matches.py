@@ -6,6 +6,7 @@ import datetime as dt
 
 from bot.answers.lookup import SeasonSnapshot
 from bot.answers.models import Freshness, MatchLine
+from bot.store.loader import LOADER_ACTOR_PREFIX
 from bot.store.models import Fixture
 
 
@@ -58,8 +59,16 @@ def freshness(fixtures: list[Fixture], view: SeasonSnapshot) -> Freshness:
     if dated:
         newest = max(dated, key=lambda f: f.entered_at)  # type: ignore[arg-type,return-value]
         return Freshness(
-            entered_at=utc(newest.entered_at), entered_by=newest.entered_by, source=view.season.source
+            entered_at=utc(newest.entered_at),
+            entered_by=newest.entered_by,
+            source=view.season.source,
+            season=view.season.year,
+            title=view.season.title,
         )
     return Freshness(
-        entered_at=utc(view.season.imported_at), entered_by="importer", source=view.season.source
+        entered_at=utc(view.season.imported_at),
+        entered_by=LOADER_ACTOR_PREFIX,
+        source=view.season.source,
+        season=view.season.year,
+        title=view.season.title,
     )

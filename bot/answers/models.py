@@ -8,11 +8,13 @@ from pydantic import BaseModel, Field
 
 
 class Freshness(BaseModel):
-    """When the newest fact behind an answer was entered, by whom, and from which source."""
+    """When the newest fact behind an answer was entered, by whom, from which source, and for which season."""
 
     entered_at: dt.datetime | None = None
-    entered_by: str = ""
-    source: str = ""
+    entered_by: str = ""  # "importer" for facts read from the season's document, else who reported them
+    source: str = ""  # the document's file name
+    season: int | None = None
+    title: str = ""  # the season's title, as its source names it: "2024 U.S. Open Cup qualification"
 
 
 class MatchLine(BaseModel):
@@ -109,6 +111,12 @@ class TeamAnswer(BaseModel):
     ambiguous: bool = False
     candidates: list[str] = Field(default_factory=list)
     card: ClubCard | None = None
+    entered_season: bool | None = None  # with a season: did the club enter it (None: no season asked)
+
+    @property
+    def answered(self) -> bool:
+        """Whether the name meant one club (a list to pick from, or nothing, leaves the question open)."""
+        return self.match is not None
 
 
 class RoundMatch(BaseModel):
@@ -165,4 +173,10 @@ class QualifiersAnswer(BaseModel):
     season: int
     qualifiers: list[Qualifier] = Field(default_factory=list)
     stated: dict[str, int] = Field(default_factory=dict)  # what the source says, where it says it
+    not_named: dict[str, int] = Field(default_factory=dict)  # per league or section: counted, never named
     freshness: Freshness = Field(default_factory=Freshness)
+
+    @property
+    def not_named_total(self) -> int:
+        """Clubs the source counts as through but does not name."""
+        return sum(self.not_named.values())

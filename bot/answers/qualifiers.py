@@ -8,6 +8,7 @@ from bot.answers.lookup import find_season, snapshot
 from bot.answers.matches import freshness, match_line
 from bot.answers.models import Qualifier, QualifiersAnswer
 from bot.answers.path import ROUTES
+from bot.seasons.facts import UNNAMED_PREFIX
 
 _ORDER = ["local", "national_league", "amateur_cup", "league_champion", "professional"]
 
@@ -50,5 +51,25 @@ async def qualifiers(session: AsyncSession, *, season: int | None = None) -> Qua
         if isinstance(value, int) and (key.endswith("_teams") or key == "local_qualifiers")
     }
     return QualifiersAnswer(
-        season=view.season.year, qualifiers=found, stated=stated, freshness=freshness(deciding, view)
+        season=view.season.year,
+        qualifiers=found,
+        stated=stated,
+        not_named=_not_named(view.season.stated, found),
+        freshness=freshness(deciding, view),
     )
+
+
+def _not_named(stated: dict[str, object], found: list[Qualifier]) -> dict[str, int]:
+    """Clubs the source counts as through but never names: a national league's shortfall, unnamed sections."""
+    missing: dict[str, int] = {}
+    for key, value in stated.items():
+        if not isinstance(value, int):
+            continue
+        if key.startswith(UNNAMED_PREFIX):
+            missing[key.removeprefix(UNNAMED_PREFIX)] = value
+        elif key.endswith("_teams") and key != "local_teams":
+            league = key.removesuffix("_teams")
+            named = sum(1 for q in found if q.track == "national_league" and q.league == league)
+            if value > named:
+                missing[league] = value - named
+    return missing

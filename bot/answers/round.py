@@ -57,3 +57,8 @@ async def round_fixtures(session: AsyncSession, *, number: int, season: int | No
         byes=sorted(view.name(bye.team_id) or "" for bye in view.byes if bye.round == number),
         freshness=freshness(fixtures, view),
     )
+
+
+async def bracket(session: AsyncSession, *, round: int, season: int | None = None) -> RoundAnswer:
+    """`/bracket round [season]`: the same round as `/round`, which Discord shows as a picture."""
+    return await round_fixtures(session, number=round, season=season)

@@ -22,12 +22,16 @@ from bot.answers.models import (
     RoundAnswer,
     TeamAnswer,
 )
+from bot.answers.standing import counted
 from bot.answers.stats import StatsAnswer
+from bot.render.paging import byes_elsewhere, round_pages
 from bot.render.text import (
     club_lines,
     eligibility_lines,
     freshness_words,
+    no_matches_words,
     qualifier_words,
+    qualifiers_headline,
     render_text,
     score_words,
     stated_words,
@@ -71,9 +75,11 @@ def _match_field(line: MatchLine) -> tuple[str, str]:
     return _clip(name, 256), _clip(value, 1024)
 
 
-def _footer(embed: discord.Embed, season: int | None, fresh: Freshness) -> None:
-    prefix = f"{season} season · " if season else ""
-    embed.set_footer(text=_clip(prefix + freshness_words(fresh), 2048))
+def _footer(embed: discord.Embed, fresh: Freshness, *, extra: str = "") -> None:
+    """The season's source and who entered its newest fact; Discord shows the time, in the reader's zone."""
+    words = " · ".join(part for part in (extra, freshness_words(fresh, when=False)) if part)
+    if words:
+        embed.set_footer(text=_clip(words, 2048))
     if fresh.entered_at is not None:
         embed.timestamp = fresh.entered_at
 
@@ -103,7 +109,7 @@ def _(answer: PathAnswer) -> discord.Embed:
         colour=COLOURS.get(answer.status, discord.Colour.default()),
     )
     _add_matches(embed, answer.matches)
-    _footer(embed, answer.season, answer.freshness)
+    _footer(embed, answer.freshness)
     return embed
 
 
@@ -136,8 +142,8 @@ def _(answer: ResultAnswer) -> discord.Embed:
     embed = discord.Embed(title=_clip(title, 256), description=description, colour=discord.Colour.blurple())
     _add_matches(embed, answer.matches)
     if not answer.matches:
-        embed.add_field(name="No matches", value="These clubs have not met in the records.", inline=False)
-    _footer(embed, answer.season, answer.freshness)
+        embed.add_field(name="No matches", value=no_matches_words(answer), inline=False)
+    _footer(embed, answer.freshness)
     return embed
 
 
@@ -178,7 +184,8 @@ class TeamPicker(discord.ui.View):
         self.menu: discord.ui.Select[TeamPicker] = discord.ui.Select(
             placeholder="Pick the club you meant", options=options, custom_id="opencup:pick"
         )
-        self.menu.callback = self._picked
+        # discord.py supports setting an item's callback per instance; its stubs declare only a method.
+        self.menu.callback = self._picked  # type: ignore[method-assign]
         self.add_item(self.menu)
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
@@ -211,7 +218,7 @@ def _pages(
         page = f" · page {number}/{len(chunks)}" if len(chunks) > 1 else ""
         embed.set_footer(text=_clip(footer + page, 2048))
         if fresh is not None and fresh.entered_at is not None:
-            embed.timestamp = fresh.entered_at
+            embed.timestamp = fresh.entered_at  # shown beside the footer, in each reader's own time zone
         pages.append(embed)
     return pages
 
@@ -236,12 +243,21 @@ def render_pages(answer: BaseModel) -> list[discord.Embed]:
 
 @render_pages.register
 def _(answer: RoundAnswer) -> list[discord.Embed]:
-    lines = [_safe(tie_words(match, discord_when)) for match in answer.matches]
-    if answer.byes:
-        lines += _names_in_lines(f"**Byes ({len(answer.byes)}):** ", answer.byes)
     title = f"{answer.season} · {answer.round_name}" + (f" ({answer.dates})" if answer.dates else "")
-    footer = f"{answer.season} season · {len(answer.matches)} ties · " + freshness_words(answer.freshness)
-    return _pages(title, lines, colour=discord.Colour.blurple(), footer=footer, fresh=answer.freshness)
+    footer = " · ".join((counted(len(answer.matches), "tie"), freshness_words(answer.freshness, when=False)))
+    embeds = []
+    for page in round_pages(answer):  # the pages of the round's pictures: page 2 here is page 2 of /bracket
+        lines = [_safe(tie_words(match, discord_when)) for match in page.matches]
+        if page.byes:
+            last = page.first_bye + len(page.byes) - 1
+            heading = f"Byes {page.first_bye}–{last} of {page.byes_in_round}" if page.byes_spread else ""
+            lines += _names_in_lines(f"**{heading or f'Byes ({len(page.byes)})'}:** ", list(page.byes))
+        elif byes_elsewhere(page):
+            lines.append(f"_{byes_elsewhere(page)}_")
+        paged = footer + (f" · page {page.number}/{page.count}" if page.count > 1 else "")
+        colour = discord.Colour.blurple()
+        embeds += _pages(title, ["\n".join(lines)], colour=colour, footer=paged, fresh=answer.freshness)
+    return embeds
 
 
 @render_pages.register
@@ -254,14 +270,14 @@ def _(answer: QualifiersAnswer) -> list[discord.Embed]:
             lines.append(f"**{_safe(route.capitalize())}**")
         lines.append("• " + _safe(qualifier_words(item)))
     lines += [f"_{_safe(line)}_" for line in stated_words(answer)]
-    title = f"{answer.season} · {len(answer.qualifiers)} clubs through to the tournament proper"
-    footer = f"{answer.season} season · " + freshness_words(answer.freshness)
+    title = qualifiers_headline(answer)
+    footer = freshness_words(answer.freshness, when=False)
     return _pages(title, lines, colour=discord.Colour.green(), footer=footer, fresh=answer.freshness)
 
 
 @render_pages.register
 def _(answer: StatsAnswer) -> list[discord.Embed]:
-    lines = [f"**{answer.clubs} clubs**"]
+    lines = [f"**{counted(answer.clubs, 'club')}**"]
     for heading, items in stats_sections(answer):
         lines += [f"**{heading.capitalize()}**", *(f"• {_safe(item)}" for item in items)]
     return _pages(
@@ -274,9 +290,18 @@ def _(answer: StatsAnswer) -> list[discord.Embed]:
 
 @render_pages.register
 def _(answer: HelpAnswer) -> list[discord.Embed]:
-    lines = [f"**/{c.name}** — {c.description}\n`{c.example}`" for c in answer.commands]
+    if answer.command is not None:
+        [line] = answer.commands
+        lines = [line.description]
+        lines += [
+            f"**{o.name}**{'' if o.required else ' (optional)'} — {o.description}; {o.limits}"
+            for o in line.options
+        ]
+        lines.append(f"`{line.example}`")
+    else:
+        lines = [f"**/{c.name}** — {c.description}\n`{c.example}`" for c in answer.commands]
     return _pages(
-        "Open Cup Bot — what you can ask",
+        f"/{answer.command}" if answer.command else "Open Cup Bot — what you can ask",
         lines,
         colour=discord.Colour.blurple(),
         footer="Club names can be typed loosely: folsom, inter sf, harpo's",
@@ -289,6 +314,8 @@ def _(answer: EligibleAnswer) -> list[discord.Embed]:
     colour = {True: discord.Colour.green(), False: discord.Colour.red(), None: discord.Colour.gold()}[
         answer.eligible
     ]
+    if answer.form == "team":  # a named team's colour is its standing, as in /path: eligible is in words
+        colour = COLOURS.get(answer.status, colour)
     return _pages(head, [_safe(line) for line in lines], colour=colour, footer=f"{answer.season} rules")
 
 

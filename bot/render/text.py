@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from bot.answers.commands import HelpAnswer
 from bot.answers.eligible import EligibleAnswer
 from bot.answers.errors import AnswerError
+from bot.answers.lookup import not_found_words
 from bot.answers.models import (
     Freshness,
     MatchLine,
@@ -22,7 +23,16 @@ from bot.answers.models import (
     RoundMatch,
     TeamAnswer,
 )
+from bot.answers.standing import (
+    counted,
+    eliminated_words,
+    not_entered_words,
+    qualified_how,
+    side_words,
+    wins_left_words,
+)
 from bot.answers.stats import StatsAnswer
+from bot.store.loader import LOADER_ACTOR_PREFIX
 
 _HOW = {
     "regulation": "",
@@ -69,31 +79,60 @@ def match_words(line: MatchLine, when_words: When = plain_when) -> str:
     return f"{line.round_name} · {when} · {outcome} v {opponent}{league} ({where}) {score_words(line)}{venue}"
 
 
-def freshness_words(fresh: Freshness) -> str:
-    """Where the facts come from and when they were entered."""
-    when = fresh.entered_at.strftime("%Y-%m-%d %H:%M UTC") if fresh.entered_at else "unknown"
-    return f"source: {fresh.source or 'unknown'} · entered {when} by {fresh.entered_by or 'unknown'}"
+def ago_words(moment: dt.datetime, now: dt.datetime | None = None) -> str:
+    """'just now', '5 min ago', '2 h ago', '3 days ago', or the day for anything older than a week."""
+    seconds = ((now or dt.datetime.now(dt.UTC)) - moment).total_seconds()
+    if seconds < 0 or seconds >= 7 * 86_400:
+        return moment.astimezone(dt.UTC).strftime("on %b %-d, %Y")
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    if seconds < 86_400:
+        return f"{int(seconds // 3600)} h ago"
+    return f"{counted(int(seconds // 86_400), 'day')} ago"
+
+
+def entered_words(fresh: Freshness) -> str:
+    """Who put the newest fact in, as a fan would say it."""
+    if not fresh.entered_by or fresh.entered_by.startswith(LOADER_ACTOR_PREFIX):
+        return "imported from the season's article"
+    return f"reported by @{fresh.entered_by}"
+
+
+def freshness_words(fresh: Freshness, *, when: bool = True, now: dt.datetime | None = None) -> str:
+    """The season's source by its title, and who entered its newest fact and when ('' with no facts).
+
+    `when=False` leaves the time out, for media that show it another way (an embed's own timestamp).
+    """
+    if fresh.entered_at is None and not fresh.title and fresh.season is None:
+        return ""
+    title = fresh.title or (f"{fresh.season} season" if fresh.season else "")
+    entered = entered_words(fresh)
+    if when and fresh.entered_at is not None:
+        entered += ", " + ago_words(fresh.entered_at, now)
+    return " · ".join(part for part in (title, entered) if part)
 
 
 def status_words(answer: PathAnswer) -> str:
     """The club's standing in one phrase."""
     if answer.status == "qualified":
-        if answer.track == "local":
-            return "qualified for the tournament proper through local qualifying"
+        if answer.track in (None, "local"):
+            return f"qualified for the tournament proper {qualified_how(answer)}"
         detail = f" ({answer.qualified_by})" if answer.qualified_by else ""
-        return f"qualified for the tournament proper: {answer.route}, {answer.berth}{detail}"
+        return f"qualified for the tournament proper: {answer.route}, {qualified_how(answer)}{detail}"
     if answer.status == "eliminated":
-        return f"eliminated in round {answer.eliminated_in_round} by {answer.eliminated_by}"
+        return eliminated_words(answer)
     if answer.status == "not_entered":
-        return f"did not enter the {answer.season} qualification"
-    wins = f"; {answer.rounds_left} more win{'s' if answer.rounds_left != 1 else ''} to reach the proper"
+        return not_entered_words(answer)
+    wins = f"; {wins_left_words(answer.rounds_left)}" if answer.rounds_left else ""
     if answer.next_fixture:
         nxt = answer.next_fixture
         maybe = ""
         if nxt.opponent is None and answer.possible_opponents:
             maybe = " (" + " or ".join(answer.possible_opponents) + ")"
-        return f"alive: next {match_words(nxt)}{maybe}{wins if answer.rounds_left else ''}"
-    return f"alive: awaiting the draw{wins if answer.rounds_left else ''}"
+        return f"alive: next {match_words(nxt)}{maybe}{wins}"
+    return f"alive: awaiting the draw{wins}"
 
 
 @singledispatch
@@ -128,11 +167,19 @@ def _(answer: ResultAnswer) -> str:
     else:
         title = f"{answer.team} — {answer.season} results"
     lines = [title]
-    lines += [f"{line.season}: {match_words(line)}" for line in answer.matches] or ["no matches"]
+    lines += [f"{line.season}: {match_words(line)}" for line in answer.matches] or [no_matches_words(answer)]
     if answer.other_seasons and not answer.opponent:
         lines.append("other seasons: " + ", ".join(map(str, answer.other_seasons)))
     lines.append(freshness_words(answer.freshness))
-    return "\n".join(lines)
+    return "\n".join(line for line in lines if line)
+
+
+def no_matches_words(answer: ResultAnswer) -> str:
+    """What an empty list of matches means."""
+    if answer.opponent:
+        where = f" in {answer.season}" if answer.season else ""
+        return f"These clubs have never met{where} in the records."
+    return f"No matches in {answer.season}."
 
 
 def club_lines(answer: TeamAnswer) -> list[str]:
@@ -143,10 +190,12 @@ def club_lines(answer: TeamAnswer) -> list[str]:
                 f"'{answer.query}' could be several clubs:",
                 *(f"  - {name}" for name in answer.candidates),
             ]
-        hint = f" Did you mean {', '.join(answer.candidates)}?" if answer.candidates else ""
-        return [f"No club called '{answer.query}' is in the records.{hint}"]
+        return [not_found_words(answer.query, answer.candidates)]
     card = answer.card
-    lines = []
+    lines: list[str] = []
+    if answer.entered_season is False:
+        years = ", ".join(str(s.season) for s in card.seasons) or "none"
+        lines.append(f"did not enter the {answer.season} qualification (seasons it played: {years})")
     if card.aliases:
         lines.append("also written: " + ", ".join(card.aliases))
     if card.leagues:
@@ -170,13 +219,6 @@ def club_lines(answer: TeamAnswer) -> list[str]:
 def _(answer: TeamAnswer) -> str:
     title = [answer.card.name] if answer.card else []
     return "\n".join(title + club_lines(answer))
-
-
-def side_words(name: str | None, from_fixture: int | None, league: str = "") -> str:
-    """One side of a tie: the club (with league), or the fixture whose winner it will be."""
-    if name is None:
-        return f"winner of fixture {from_fixture}" if from_fixture else "to be decided"
-    return f"{name} ({league})" if league else name
 
 
 def tie_words(match: RoundMatch, when_words: When = plain_when) -> str:
@@ -227,12 +269,26 @@ def stated_words(answer: QualifiersAnswer) -> list[str]:
         elif key == "local_qualifiers":
             named = sum(1 for q in answer.qualifiers if q.track == "local")
             lines.append(f"local qualifiers: the source states {stated}, the results give {named}")
+    for section, count in answer.not_named.items():
+        if f"{section}_teams" not in answer.stated:
+            lines.append(f"{section}: the source counts {counted(count, 'more club')} and does not name them")
     return lines
+
+
+def qualifiers_headline(answer: QualifiersAnswer) -> str:
+    """How many clubs are through, saying out loud how many more the source counts without naming."""
+    named = counted(len(answer.qualifiers), "club")
+    if not answer.not_named_total:
+        return f"{answer.season} — {named} through to the tournament proper"
+    return (
+        f"{answer.season} — {named} named as through to the tournament proper, and "
+        f"{answer.not_named_total} more that the source counts but does not name"
+    )
 
 
 @render_text.register
 def _(answer: QualifiersAnswer) -> str:
-    lines = [f"{answer.season} — {len(answer.qualifiers)} clubs through to the tournament proper"]
+    lines = [qualifiers_headline(answer)]
     route = None
     for item in answer.qualifiers:
         if item.route != route:
@@ -258,7 +314,7 @@ def stats_sections(answer: StatsAnswer) -> list[tuple[str, list[str]]]:
 
 @render_text.register
 def _(answer: StatsAnswer) -> str:
-    lines = [f"{answer.season} — {answer.clubs} clubs"]
+    lines = [f"{answer.season} — {counted(answer.clubs, 'club')}"]
     for heading, items in stats_sections(answer):
         lines += [f"{heading}:", *(f"  {item}" for item in items)]
     return "\n".join(lines)
@@ -268,23 +324,44 @@ _MARKS = {True: "✔ passed", False: "✘ failed", None: "? cannot tell"}
 
 
 def eligibility_lines(answer: EligibleAnswer) -> tuple[str, list[str]]:
-    """The verdict, and a line per rule (mark, rule, why, how to fix), shared by text and embeds."""
-    verdict = {True: "eligible", False: "not eligible", None: "cannot tell yet"}[answer.eligible]
-    who = answer.team or {"club": "this club", "league": "this league as a national league"}[answer.form]
-    head = f"{who}: {verdict} for the {answer.season} U.S. Open Cup"
-    if answer.standing:
-        head += f" — {answer.standing}"
+    """The headline, and a line per rule (mark, rule, why, how to fix), shared by text and embeds.
+
+    For a named team the headline keeps two questions apart: was it eligible to enter the season, and did it
+    qualify. Its route follows, then only the rules that decide its case; the others are one option away.
+    """
     lines = []
+    if answer.form == "team":
+        verdict = {True: "eligible", False: "not eligible", None: "cannot tell if eligible"}[answer.eligible]
+        outcomes = {
+            "qualified": "qualified for the proper",
+            "eliminated": f"did not qualify: {answer.standing}",
+        }
+        outcome = outcomes.get(answer.status, answer.standing)
+        head = f"{answer.team}: {verdict} for the {answer.season} U.S. Open Cup — {outcome}"
+        if answer.route:
+            start = f", from round {answer.entry_round}" if answer.entry_round and not answer.berth else ""
+            lines.append(f"route: {answer.route}" + (f": {answer.berth}" if answer.berth else "") + start)
+    else:
+        verdict = {True: "eligible", False: "not eligible", None: "cannot tell yet"}[answer.eligible]
+        who = {"club": "this club", "league": "this league as a national league"}[answer.form]
+        head = f"{who}: {verdict} for the {answer.season} U.S. Open Cup"
+    said: set[str] = set()  # what a club's entry shows, shared by the rules it settles, is said once
     for check in answer.checks:
-        mark = {"ongoing": "• kept over time", "conditional": "• if it applies"}.get(
-            check.kind, _MARKS[check.passed]
-        )
+        mark = _MARKS[check.passed]
+        if check.passed is None:
+            mark = {"ongoing": "• kept over time", "conditional": "• if it applies"}.get(check.kind, mark)
         lines.append(f"{mark} [{check.rule}] {check.text}")
-        if check.detail:
+        if check.detail and not (check.settled_by_entry and check.detail in said):
             lines.append(f"    {check.detail}")
+            said.add(check.detail)
         if check.fix:
             lines.append(f"    to fix: {check.fix}")
-    if answer.deadlines:
+    if answer.omitted:
+        lines.append(
+            f"not listed ({counted(len(answer.omitted), 'rule')}): for other routes or only some clubs, "
+            "kept over time, or not stated; /eligible club lists every rule"
+        )
+    if answer.deadlines and not (answer.form == "team" and answer.eligible):
         lines.append(
             "deadlines: "
             + ", ".join(
@@ -301,9 +378,22 @@ def _(answer: EligibleAnswer) -> str:
     return "\n".join([head, *lines])
 
 
+def help_lines(answer: HelpAnswer) -> list[str]:
+    """Every command with an example; for one command, each option with its limits too."""
+    if answer.command is None:
+        return [f"/{c.name} — {c.description}\n    e.g. {c.example}" for c in answer.commands]
+    [line] = answer.commands
+    lines = [f"/{line.name} — {line.description}"]
+    for option in line.options:
+        need = "required" if option.required else "optional"
+        lines.append(f"  {option.name} ({need}): {option.description}; {option.limits}")
+    lines.append(f"e.g. {line.example}")
+    return lines
+
+
 @render_text.register
 def _(answer: HelpAnswer) -> str:
-    return "\n".join(f"/{c.name} — {c.description}\n    e.g. {c.example}" for c in answer.commands)
+    return "\n".join(help_lines(answer))
 
 
 def render_error(error: AnswerError) -> str:

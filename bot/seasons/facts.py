@@ -110,6 +110,9 @@ class ByeFacts(BaseModel):
     source: str  # "listed" by the source, or "implied" by first appearing later
 
 
+UNNAMED_PREFIX = "unnamed: "  # a `stated` key: clubs a section of the source counts but never names
+
+
 class SeasonFacts(BaseModel):
     """Everything known about one season."""
 

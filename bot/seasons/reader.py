@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from bot.names import AliasRule, NameBook, propose_matches
 from bot.seasons.facts import (
+    UNNAMED_PREFIX,
     ByeFacts,
     DecidedBy,
     Finding,
@@ -224,8 +225,8 @@ class SeedReader:
         teams = self._teams()
         self._check_table_names(teams)
         for fixture in self.fixtures:  # every reference uses the season's own spelling of the club
-            fixture.home = self._season_spelling(self.book.key(fixture.home))
-            fixture.away = self._season_spelling(self.book.key(fixture.away))
+            fixture.home = self._respelled(fixture.home)
+            fixture.away = self._respelled(fixture.away)
             if fixture.winner:
                 fixture.winner = self._season_spelling(self.book.key(fixture.winner))
         return SeasonFacts(
@@ -458,8 +459,9 @@ class SeedReader:
             (r"(\w+) at[- ]large", "at_large"),
         ):
             found = re.search(pattern, prose)
-            if found and _number(found.group(1)) is not None:
-                self.stated[f"{abbreviation}_{label}"] = _number(found.group(1))  # type: ignore[assignment]
+            count = _number(found.group(1)) if found else None
+            if count is not None:
+                self.stated[f"{abbreviation}_{label}"] = count
         group = ""
         header: list[str] | None = None
         for line in section.lines:
@@ -540,17 +542,19 @@ class SeedReader:
         for found in _UNNAMED_CLUBS.finditer(prose):
             count = _number(found.group("count"))
             if count:
+                self.stated[f"{UNNAMED_PREFIX}{section.heading}"] = count
                 self.warn(f"'{section.heading}': the text speaks of {count} clubs but does not name them")
 
     # --- inference ------------------------------------------------------------------------------------
 
     def _infer_level_winners(self) -> None:
         last_round = max(self.rounds, default=0)
-        qualifiers = {self.book.key(name) for name in self.stated.get("qualifiers", [])}  # type: ignore[union-attr]
+        listed = self.stated.get("qualifiers", [])
+        qualifiers = {self.book.key(name) for name in listed} if isinstance(listed, list) else set()
         for fixture in self.fixtures:
             if fixture.winner is not None:
                 continue
-            home, away = self.book.key(fixture.home), self.book.key(fixture.away)
+            home, away = self._side_key(fixture.home), self._side_key(fixture.away)
             if fixture.round < last_round:
                 later = {
                     key
@@ -623,6 +627,14 @@ class SeedReader:
         spellings = self.book.spellings(key)
         played = [s for s in spellings if self.match_spellings[s]]
         return max(played, key=lambda s: self.match_spellings[s]) if played else spellings[0]
+
+    def _side_key(self, name: str | None) -> str | None:
+        """The club key of a fixture's side; None while the side is "winner of fixture N"."""
+        return None if name is None else self.book.key(name)
+
+    def _respelled(self, name: str | None) -> str | None:
+        """A fixture's side as the season spells the club most often; None stays None."""
+        return None if name is None else self._season_spelling(self.book.key(name))
 
     def _leagues(self) -> list[LeagueFacts]:
         names = dict(self.league_names)

@@ -1,13 +1,14 @@
-"""The team option: text typed by a user becomes one club (or a typed error), with autocomplete."""
+"""Team options: text typed by a user becomes one club (or a typed error), with autocomplete."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 
 from bot.answers.lookup import resolve
+from cogs.shared.options import TableOption, table_option
 
 if TYPE_CHECKING:
     from bot.client import OpenCupBot
@@ -22,13 +23,8 @@ def team_choices(interaction: discord.Interaction, value: str) -> list[app_comma
     ]
 
 
-class TeamTransformer(app_commands.Transformer):
-    """Turns what was typed into a club's canonical name; autocompletes from the in-memory index."""
-
-    async def transform(self, interaction: discord.Interaction, value: str, /) -> str:
-        """The club named (autocomplete is only a suggestion: validate again here)."""
-        bot: OpenCupBot = interaction.client  # type: ignore[assignment]
-        return resolve(bot.team_index, str(value)[:200])
+class ClubName(TableOption):
+    """A club's name as typed, checked against the table's limits, autocompleted from the team index."""
 
     async def autocomplete(  # type: ignore[override]
         self, interaction: discord.Interaction, value: str, /
@@ -37,5 +33,20 @@ class TeamTransformer(app_commands.Transformer):
         return team_choices(interaction, value)
 
 
-TeamOption = app_commands.Transform[str, TeamTransformer]
-SeasonOption = app_commands.Range[int, 1914, 2100]
+class TeamTransformer(ClubName):
+    """Turns what was typed into a club's canonical name (autocomplete is only a hint: resolve again)."""
+
+    async def transform(self, interaction: discord.Interaction, value: Any, /) -> str:
+        """The one club named, or a typed error (no such club, or several)."""
+        bot: OpenCupBot = interaction.client  # type: ignore[assignment]
+        return resolve(bot.team_index, self.option.check(str(value)))
+
+
+def club_name(command: str, name: str) -> ClubName:
+    """Option `name` of `command`: a club's name as typed (the answer decides what it means)."""
+    return ClubName(table_option(command, name))
+
+
+def team(command: str, name: str) -> TeamTransformer:
+    """Option `name` of `command`: exactly one club, resolved by the team index."""
+    return TeamTransformer(table_option(command, name))

@@ -4,66 +4,18 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 import discord
 import pytest
-from sqlalchemy import delete
 
 import bot.client as client_module
-from bot.client import OpenCupBot, run_bot, serve
+from bot.client import run_bot, serve
 from bot.settings import Settings
 from bot.store.engine import Store
-from bot.store.models import StoreMeta
-from tests.support.loopback_discord import FakeGuild, FakeUser, LoopbackDiscord, snowflake_on_shard
+from tests.support.loopback_discord import FakeGuild, LoopbackDiscord, snowflake_on_shard
+from tests.support.running_bot import embed_text, running
 
 NO_MENTIONS = {"parse": []}
-APPLICATION = FakeUser(name="Open Cup Bot", bot=True)  # one application across restarts
-
-
-async def forget_synced_commands(store: Store) -> None:
-    """Make the next start sync afresh (the store remembers what was synced)."""
-    async with store.session() as session:
-        connection = await session.connection()
-        await connection.execute(delete(StoreMeta).where(StoreMeta.key.startswith("command_hash:")))
-        await session.commit()
-
-
-@asynccontextmanager
-async def running(
-    store: Store,
-    *,
-    shards: int = 1,
-    guild_ids: list[int] | None = None,
-    guilds: list[FakeGuild] | None = None,
-    fresh_discord: bool = True,
-) -> AsyncIterator[tuple[LoopbackDiscord, OpenCupBot]]:
-    if fresh_discord:  # a new loopback Discord knows no commands: the bot must sync
-        await forget_synced_commands(store)
-    guilds = guilds or [FakeGuild(name="Open Cup fans")]
-    async with LoopbackDiscord(
-        guilds=guilds,
-        users=[FakeUser(name="fan"), FakeUser(name="other fan")],
-        shards=shards,
-        bot_user=APPLICATION,
-    ) as fake:
-        bot = OpenCupBot(Settings(guild_ids=guild_ids or []), store=store, guild_ready_timeout=0.1)
-        async with fake.run(bot):
-            yield fake, bot
-        fake.assert_clean()
-
-
-@pytest.fixture
-async def live(store: Store) -> AsyncIterator[tuple[LoopbackDiscord, OpenCupBot]]:
-    async with running(store) as pair:
-        yield pair
-
-
-def embed_text(embed: dict) -> str:
-    parts = [embed.get("title", ""), embed.get("description", ""), embed.get("footer", {}).get("text", "")]
-    parts += [f"{field['name']} {field['value']}" for field in embed.get("fields", [])]
-    return "\n".join(parts)
 
 
 async def test_login_ready_and_synced_commands(live) -> None:
@@ -98,7 +50,10 @@ async def test_path_folsom_embed(live) -> None:
         "Fourth Qualifying Round · 2024",
     ]
     assert "BattleBorn FC" in embed["fields"][0]["value"] and "3-2" in embed["fields"][0]["value"]
-    assert "2024 season" in embed["footer"]["text"] and "000_789a3d893517aefb.txt" in embed["footer"]["text"]
+    # The footer names the season's source by its title and who entered the facts, in a fan's words; the
+    # time is the embed's timestamp (Discord shows it in each reader's zone). No hashed file name.
+    assert embed["footer"]["text"] == "2024 U.S. Open Cup qualification · imported from the season's article"
+    assert embed["timestamp"].startswith("2026-11-22")
     assert response.allowed_mentions == NO_MENTIONS and not response.ephemeral
 
 
@@ -196,8 +151,11 @@ async def test_qualifiers_stats_and_help(live) -> None:
     fake, _bot = live
     qualified = await fake.slash("qualifiers", {"season": 2024})
     text = embed_text(qualified.embeds[0])
-    assert (
-        "14 clubs through" in text and "FC Folsom" in text and "beat Inter San Francisco in round 4" in text
+    assert "FC Folsom" in text and "beat Inter San Francisco in round 4" in text
+    # The professional entrants the source counts but does not name are said out loud, not left out.
+    assert qualified.embeds[0]["title"] == (
+        "2024 — 14 clubs named as through to the tournament proper, and 16 more that the source counts "
+        "but does not name"
     )
     counted = await fake.slash("stats", {"season": 2024})
     assert "112 clubs" in embed_text(counted.embeds[0])

@@ -31,6 +31,10 @@ The public API of :class:`LoopbackDiscord`:
   ``bot_user`` (its id is also the application id), ``shards`` (what ``GET /gateway/bot`` recommends),
   ``token`` (``None`` accepts any token; otherwise only that one), ``invalid_token=True`` (refuse every
   token: ``GET /users/@me`` answers 401 and ``login`` raises ``discord.LoginFailure``),
+  ``outage`` (routes such as ``{"GET /users/@me": 503}`` answered with that 5xx status and Discord's body
+  ``{"code": 0, "message": "503: Service Unavailable"}``, as during an outage: discord.py raises
+  ``DiscordServerError`` at once for 503, and ``GatewayNotFound`` for ``GET /gateway/bot``, but retries 500,
+  502, 504 and 524 five times with 1 + 2n s sleeps, so a fast test uses 503),
   ``response_deadline`` (3 s), ``attachment_size_limit`` (sent as ``attachment_size_limit`` in every
   interaction), ``privileged_intents`` (False: closes the gateway with 4014 when they are asked for),
   ``patch``, ``fast_identify``.  The world is made of :class:`FakeGuild` (channels, roles, members),
@@ -1317,6 +1321,14 @@ _DEFAULT: Any = object()
 _active_patch: LoopbackDiscord | None = None
 
 
+def _leaf_options(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The value-carrying options of a command's ``data``, inside any subcommand groups."""
+    options: list[dict[str, Any]] = data.get("options") or []
+    while options and options[0].get("type") in (1, 2):
+        options = options[0].get("options") or []
+    return options
+
+
 class LoopbackDiscord:
     """A fake Discord on 127.0.0.1 for the real discord.py client; see the module docstring."""
 
@@ -1330,6 +1342,7 @@ class LoopbackDiscord:
         shards: int = 1,
         token: str | None = None,
         invalid_token: bool = False,
+        outage: Mapping[str, int] | None = None,
         response_deadline: float = 3.0,
         attachment_size_limit: int = 10 * 1024 * 1024,
         privileged_intents: bool = True,
@@ -1346,6 +1359,9 @@ class LoopbackDiscord:
         self.shard_count = shards
         self.token = token
         self.invalid_token = invalid_token
+        self.outage = dict(outage or {})
+        if any(not 500 <= status <= 599 for status in self.outage.values()):
+            raise ValueError(f"an outage answers with a 5xx status, not {self.outage}")
         self.response_deadline = response_deadline
         self.attachment_size_limit = attachment_size_limit
         self.privileged_intents = privileged_intents
@@ -1673,6 +1689,13 @@ class LoopbackDiscord:
         token = request.match_info.get("token")
         path = request.path.replace(token, "{token}") if token else request.path
         route = f"{request.method} {path}"
+        down = self.outage.get(f"{request.method} {request.path.removeprefix(API_PREFIX)}")
+        if down is not None:  # an outage the test asked for: answered before anything else, as Discord does
+            reason = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}.get(
+                down, "Server Error"
+            )
+            record.status = down
+            return _json({"code": 0, "message": f"{down}: {reason}"}, status=down)
         try:
             if self._needs_auth(request.path) and not self._authorized(request):
                 raise _Rejected(401, 0, "401: Unauthorized")
@@ -2575,12 +2598,22 @@ class LoopbackDiscord:
         locale: str = "en-US",
         permissions: int | None = None,
         app_permissions: int | None = None,
+        forged: Mapping[str, Any] | None = None,
     ) -> PushedInteraction:
-        """Push a slash-command interaction without waiting for the answer."""
+        """Push a slash-command interaction without waiting for the answer.
+
+        ``forged`` replaces option values after they were typed and checked against the synced definition,
+        as a client that forges its interaction could (Discord's own client enforces types and limits; a
+        bot must not rely on it).
+        """
+        forged = forged or {}
         who = self._pick_user(user)
         where = self._pick_guild(guild)
         channel_id = self._pick_channel(where, channel, who)
         data, top, _ = self._command_data(path, options, where)
+        for option in _leaf_options(data):  # what a forged interaction carries: nothing checked it
+            if option["name"] in forged:
+                option["value"] = forged[option["name"]]
         payload = self._interaction_payload(
             APPLICATION_COMMAND,
             data,
@@ -2608,6 +2641,7 @@ class LoopbackDiscord:
         app_permissions: int | None = None,
         followups: int = 0,
         timeout: float = 5.0,
+        forged: Mapping[str, Any] | None = None,
     ) -> InteractionResponse:
         """Invoke ``/path`` with ``options`` as ``user`` in ``guild`` (None = a DM) and return the answer.
 
@@ -2623,6 +2657,7 @@ class LoopbackDiscord:
             locale=locale,
             permissions=permissions,
             app_permissions=app_permissions,
+            forged=forged,
         )
         return await self.response_to(inter, followups=followups, timeout=timeout)
 

@@ -1,0 +1,58 @@
+"""The production bot on a loopback Discord, for end-to-end tests: start it, talk to it, read its embeds."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import delete
+from sqlmodel import col
+
+from bot.client import OpenCupBot
+from bot.settings import Settings
+from bot.store.engine import Store
+from bot.store.models import StoreMeta
+from tests.support.loopback_discord import FakeGuild, FakeUser, LoopbackDiscord
+
+APPLICATION = FakeUser(name="Open Cup Bot", bot=True)  # one application across restarts
+
+
+async def forget_synced_commands(store: Store) -> None:
+    """Make the next start sync afresh (the store remembers what was synced)."""
+    async with store.session() as session:
+        connection = await session.connection()
+        await connection.execute(delete(StoreMeta).where(col(StoreMeta.key).startswith("command_hash:")))
+        await session.commit()
+
+
+@asynccontextmanager
+async def running(
+    store: Store,
+    *,
+    shards: int = 1,
+    guild_ids: list[int] | None = None,
+    guilds: list[FakeGuild] | None = None,
+    fresh_discord: bool = True,
+) -> AsyncIterator[tuple[LoopbackDiscord, OpenCupBot]]:
+    """The bot, logged in to a new loopback Discord; on the way out, Discord's limits must be unbroken."""
+    if fresh_discord:  # a new loopback Discord knows no commands: the bot must sync
+        await forget_synced_commands(store)
+    guilds = guilds or [FakeGuild(name="Open Cup fans")]
+    async with LoopbackDiscord(
+        guilds=guilds,
+        users=[FakeUser(name="fan"), FakeUser(name="other fan")],
+        shards=shards,
+        bot_user=APPLICATION,
+    ) as fake:
+        bot = OpenCupBot(Settings(guild_ids=guild_ids or []), store=store, guild_ready_timeout=0.1)
+        async with fake.run(bot):
+            yield fake, bot
+        fake.assert_clean()
+
+
+def embed_text(embed: dict[str, Any]) -> str:
+    """An embed's title, description, footer and fields as one text, to search in."""
+    parts = [embed.get("title", ""), embed.get("description", ""), embed.get("footer", {}).get("text", "")]
+    parts += [f"{field['name']} {field['value']}" for field in embed.get("fields", [])]
+    return "\n".join(parts)
