@@ -42,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _ask(commands: list[str], as_json: bool) -> int:
-    from bot.console import run_console
+    from bot.console import command_lines, run_console
     from bot.store.engine import open_store
 
     settings = get_settings()
@@ -52,7 +52,7 @@ async def _ask(commands: list[str], as_json: bool) -> int:
             "Or ask one directly: python -m bot ask '/help'",
             file=sys.stderr,
         )
-    lines = [" ".join(commands)] if commands else sys.stdin
+    lines = [" ".join(commands)] if commands else command_lines(sys.stdin.buffer)
     async with open_store(settings.resolved_database_url(), settings.data_dir) as store:
         return await run_console(store, lines, as_json=as_json)
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from pydantic import BaseModel
 
@@ -123,6 +124,16 @@ async def ask(store: Store, line: str) -> Reply:
     except Exception:
         log.exception("the console could not answer %r", line[:500])
         return Reply(command_name, error=InternalError())
+
+
+def command_lines(stream: BinaryIO) -> Iterator[str]:
+    """Standard input as command lines, split at newlines only.
+
+    A carriage return inside a line stays in it (and is refused as part of a value, never read as a second
+    command); bytes that are not UTF-8 are replaced rather than fatal.
+    """
+    for line in io.TextIOWrapper(stream, encoding="utf-8", errors="replace", newline="\n"):
+        yield line.removesuffix("\n").removesuffix("\r")
 
 
 async def run_console(

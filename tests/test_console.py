@@ -420,3 +420,32 @@ def test_cli_ask_at_a_terminal_says_it_reads_standard_input(tmp_path: Path) -> N
         _out, err = process.communicate(timeout=120)
     os.close(controller)
     assert "Reading commands from standard input" in err and process.returncode == 0
+
+
+def test_every_input_line_is_one_json_object(tmp_path: Path) -> None:
+    """Odd digits, doubled signs, a carriage return in a value, bytes not in UTF-8: one object a line."""
+    lines = [
+        b"/round number:\xc2\xb2",  # '²': isdigit() says yes, int() says no
+        b"/round number:--5",
+        b"/path team:fol\rsom season:2024",  # a carriage return stays inside its line
+        b"/path team:folsom season:2024\r",  # a Windows line end is only a line end
+        b"/help \xff\xfe",
+        b"/round number:4 season:2024",
+    ]
+    env = {key: value for key, value in os.environ.items() if key != "DISCORD_TOKEN"}
+    env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}"
+    env["DATA_DIR"] = str(ROOT / "data")
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json"],
+        cwd=tmp_path,
+        env=env,
+        input=b"\n".join(lines) + b"\n",
+        capture_output=True,
+        timeout=120,
+    )
+    replies = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert [reply["ok"] for reply in replies] == [False, False, False, True, False, True], done.stderr
+    assert replies[0]["error"]["message"] == "'number' takes a round number, and '²' is not one."
+    assert "'--5' is not one" in replies[1]["error"]["message"]
+    assert "control characters" in replies[2]["error"]["message"]
+    assert done.returncode == 1 and b"Traceback" not in done.stderr

@@ -8,8 +8,9 @@ equal to it), and `/help` is built from it.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -32,6 +33,13 @@ _BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, 
 _KIND_WORDS = {int: "a whole number", bool: "true or false", dt.date: "a date, YYYY-MM-DD", str: "text"}
 
 
+def _of_kind(value: Any, kind: type) -> bool:
+    """Whether `value` is of `kind` (a bool is not a whole number here, though Python says it is)."""
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, kind)
+
+
 @dataclass(frozen=True)
 class Option:
     """One option of a command, with the limits every face enforces."""
@@ -45,13 +53,15 @@ class Option:
     max_value: int | None = None
     max_length: int | None = None  # text options
     discord_only: bool = False  # shown on Discord only (a picture): the console accepts it and ignores it
+    what: str = ""  # what a value is, in a fan's words ("a club's name"); by default from `kind`
 
     def parse(self, value: str) -> Any:
         """The typed value of what was written (console), or a friendly error."""
         if self.kind is int:
             digits = value.removeprefix("-")
-            if not digits.isdigit() or not digits.isascii():
-                raise BadOption(f"'{self.name}' must be a whole number, not '{value[:40]}'.")
+            # isdigit() also accepts '²' and other digits int() refuses: ASCII digits only.
+            if not (digits.isascii() and digits.isdigit()):
+                raise self._not_a(value)
             if len(digits) > 12:  # far outside any limit; never build an absurd number
                 raise BadOption(f"'{self.name}' {self.limits_words()}, not '{value[:40]}…'.")
             return self.check(int(value))
@@ -69,24 +79,46 @@ class Option:
         return self.check(value.lower() if self.choices else value)
 
     def check(self, value: Any) -> Any:
-        """`value`, already typed (as Discord sends it), if it is within this option's limits."""
-        if self.kind is dt.date and isinstance(value, str):
+        """`value` as it arrived (Discord sends it typed, or anything at all if forged), within the limits.
+
+        Every face calls this before an answer runs, so a value of the wrong kind, a number out of range or
+        an over-long text is a friendly refusal, never an answer to a question that was not asked.
+        """
+        if self.kind is dt.date:
+            if isinstance(value, dt.date):
+                return value
+            if not isinstance(value, str):
+                raise self._not_a(value)
             return self.parse(value.strip())
+        if not _of_kind(value, self.kind):
+            raise self._not_a(value)
         if self.choices and str(value).lower() not in self.choices:
             raise BadOption(
                 f"'{self.name}' is one of {', '.join(self.choices)}, not '{str(value)[:40]}'.",
                 candidates=list(self.choices),
             )
-        if self.kind is int and isinstance(value, int) and not isinstance(value, bool):
+        if isinstance(value, int) and not isinstance(value, bool):
             low = self.min_value if self.min_value is not None else value
             high = self.max_value if self.max_value is not None else value
             if not low <= value <= high:
-                raise BadOption(f"'{self.name}' {self.limits_words()}, not {value}.")
-        if isinstance(value, str) and self.max_length is not None and len(value) > self.max_length:
-            raise BadOption(f"'{self.name}' is at most {self.max_length} characters long.")
+                shown = str(value) if len(str(value)) <= 12 else str(value)[:12] + "…"
+                raise BadOption(f"'{self.name}' {self.limits_words()}, not {shown}.")
+        if isinstance(value, str):
+            if self.max_length is not None and len(value) > self.max_length:
+                raise BadOption(f"'{self.name}' is at most {self.max_length} characters long.")
+            if any(unicodedata.category(char) == "Cc" for char in value):
+                raise BadOption(f"'{self.name}' cannot hold control characters (line breaks, tabs).")
         if self.choices:
             return str(value).lower()
         return value
+
+    def _not_a(self, value: Any) -> BadOption:
+        """The refusal of a value of the wrong kind: 'team' takes a club's name, and 123 is not one."""
+        shown = repr(value) if not isinstance(value, str) else f"'{value}'"
+        shown = shown if len(shown) <= 40 else shown[:39] + "…"
+        return BadOption(
+            f"'{self.name}' takes {self.what or _KIND_WORDS[self.kind]}, and {shown} is not one."
+        )
 
     def limits_words(self) -> str:
         """The option's limits in words: 'is from 1 to 20', 'is one of open, pro'."""
@@ -128,25 +160,44 @@ class Command:
             parsed = option.parse(value.strip())
             if not option.discord_only:
                 arguments[name] = parsed
-        for option in self.options:
-            if option.required and arguments.get(option.name) in (None, ""):
-                raise BadOption(f"/{self.name} needs '{option.name}': {option.description}.")
+        missing = self.missing({name for name, value in arguments.items() if value not in (None, "")})
+        if missing is not None:
+            raise missing
         return arguments
+
+    def missing(self, given: set[str]) -> BadOption | None:
+        """The refusal for the first required option not among `given`, or None when all are there."""
+        for option in self.options:
+            if option.required and option.name not in given:
+                return BadOption(f"/{self.name} needs '{option.name}': {option.description}.")
+        return None
 
     async def run(self, session: AsyncSession, raw: dict[str, str]) -> BaseModel:
         """Answer with typed option values `raw`."""
         return await self.answer(session, **self.arguments(raw))
 
 
-TEAM = Option("team", str, "the club, typed any way (e.g. folsom)", required=True, max_length=NAME_LENGTH)
+CLUB = "a club's name"
+TEAM = Option(
+    "team", str, "the club, typed any way (e.g. folsom)", required=True, max_length=NAME_LENGTH, what=CLUB
+)
 SEASON = Option(
-    "season", int, "the tournament year (default: the club's latest season)", min_value=1914, max_value=2100
+    "season",
+    int,
+    "the tournament year (default: the club's latest season)",
+    min_value=1914,  # the first Open Cup
+    max_value=2100,
+    what="a year",
 )
-SEASON_ANY = Option(
-    "season", int, "the tournament year (default: the latest season)", min_value=1914, max_value=2100
-)
+SEASON_ANY = replace(SEASON, description="the tournament year (default: the latest season)")
 ROUND = Option(
-    "number", int, "the round: 1 is the first qualifying round", required=True, min_value=1, max_value=20
+    "number",
+    int,
+    "the round: 1 is the first qualifying round",
+    required=True,
+    min_value=1,
+    max_value=20,
+    what="a round number",
 )
 
 
@@ -217,11 +268,11 @@ _TABLE = (
         "A club's results in a season, or head to head with another club",
         (
             TEAM,
-            Option(
-                "opponent",
-                str,
-                "another club, for head to head over all seasons",
-                max_length=NAME_LENGTH,
+            replace(
+                TEAM,
+                name="opponent",
+                description="another club, for head to head over all seasons",
+                required=False,
             ),
             SEASON,
         ),
@@ -238,7 +289,7 @@ _TABLE = (
     Command(
         "bracket",
         "A picture of a qualifying round's ties, readable on a phone",
-        (Option("round", int, ROUND.description, required=True, min_value=1, max_value=20), SEASON_ANY),
+        (replace(ROUND, name="round"), SEASON_ANY),
         bracket,
         "/bracket round:4 season:2024",
     ),
@@ -253,9 +304,7 @@ _TABLE = (
         "team",
         "A club's card: names, leagues, seasons, best finish (or the clubs a name may mean)",
         (
-            Option(
-                "name", str, "the club, typed any way (e.g. harpos)", required=True, max_length=NAME_LENGTH
-            ),
+            replace(TEAM, name="name", description="the club, typed any way (e.g. harpos)"),
             SEASON,
         ),
         team,
@@ -271,7 +320,7 @@ _TABLE = (
     Command(
         "eligible team",
         "A club's standing for the proper, with the rules that decide it",
-        (Option("name", str, "the club, typed any way", required=True, max_length=NAME_LENGTH), SEASON),
+        (replace(TEAM, name="name", description="the club, typed any way"), SEASON),
         eligible_team,
         "/eligible team name:SC MesoAmerica season:2024",
     ),

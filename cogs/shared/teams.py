@@ -39,7 +39,7 @@ class TeamTransformer(ClubName):
     async def transform(self, interaction: discord.Interaction, value: Any, /) -> str:
         """The one club named, or a typed error (no such club, or several)."""
         bot: OpenCupBot = interaction.client  # type: ignore[assignment]
-        return resolve(bot.team_index, self.option.check(str(value)))
+        return resolve(bot.team_index, self.option.check(value))
 
 
 def club_name(command: str, name: str) -> ClubName:

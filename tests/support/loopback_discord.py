@@ -1321,6 +1321,9 @@ _DEFAULT: Any = object()
 _active_patch: LoopbackDiscord | None = None
 
 
+ABSENT = object()  # a forged value that leaves the option out of the interaction altogether
+
+
 def _leaf_options(data: dict[str, Any]) -> list[dict[str, Any]]:
     """The value-carrying options of a command's ``data``, inside any subcommand groups."""
     options: list[dict[str, Any]] = data.get("options") or []
@@ -2604,15 +2607,18 @@ class LoopbackDiscord:
 
         ``forged`` replaces option values after they were typed and checked against the synced definition,
         as a client that forges its interaction could (Discord's own client enforces types and limits; a
-        bot must not rely on it).
+        bot must not rely on it); a forged value of ``ABSENT`` leaves the option out, required or not.
         """
         forged = forged or {}
         who = self._pick_user(user)
         where = self._pick_guild(guild)
         channel_id = self._pick_channel(where, channel, who)
         data, top, _ = self._command_data(path, options, where)
-        for option in _leaf_options(data):  # what a forged interaction carries: nothing checked it
-            if option["name"] in forged:
+        leaves = _leaf_options(data)
+        for option in list(leaves):  # what a forged interaction carries: nothing checked it
+            if forged.get(option["name"], None) is ABSENT:
+                leaves.remove(option)  # even a required option
+            elif option["name"] in forged:
                 option["value"] = forged[option["name"]]
         payload = self._interaction_payload(
             APPLICATION_COMMAND,
