@@ -1,11 +1,35 @@
-"""`python -m bot check-data`: validate data/ and report what the sources say that the facts do not."""
+"""`python -m bot check-data`: validate data/ and report what the sources say that the facts do not.
+
+The loader runs the same checks before it touches the store (`check_data`): an error blocks loading, a
+warning (a source that disagrees with itself, such as 413 stated goals against 418 counted) does not.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
 
-from bot.seasons.facts import SeasonFacts, Track
+from bot.seasons.datafiles import DataSnapshot, read_data
+from bot.seasons.facts import SeasonFacts, TeamFacts, Track
+
+_T = TypeVar("_T")
+_CUT = "the file looks cut short: restore it (git checkout -- data/) or import the season again"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An error: the file it is in (under data/), the check that found it, and what is wrong."""
+
+    file: str  # "seasons/2024/fixtures.csv", "aliases.csv", a folder, or "store"
+    check: str  # a short name: "fields per line", "stated figures", "entrants", ...
+    detail: str
+
+    def __str__(self) -> str:
+        """The problem as one line: `file: [check] detail`."""
+        return f"{self.file}: [{self.check}] {self.detail}"
 
 
 @dataclass
@@ -17,6 +41,80 @@ class SeasonReport:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     agreements: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # the errors, each with its file and check
+
+    def error(self, file: str, check: str, detail: str) -> None:
+        """Record an error found in `file` of this season's folder by `check`."""
+        self.errors.append(detail)
+        self.problems.append(Problem(f"seasons/{self.year}/{file}", check, detail))
+
+
+@dataclass
+class Section:
+    """A part of the report besides the seasons (data/ itself, the store): passed checks, notes, errors."""
+
+    title: str
+    passed: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class DataReport:
+    """The checks of one reading of data/: the problems of its files and folders, and each season's."""
+
+    snapshot: DataSnapshot
+    problems: list[Problem] = field(default_factory=list)
+    seasons: list[SeasonReport] = field(default_factory=list)
+    empty: bool = False  # the folder exists and is readable but holds no season
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Every error, of files and of seasons."""
+        return self.problems + [problem for report in self.seasons for problem in report.problems]
+
+    def section(self) -> Section:
+        """The problems of data/'s files and folders, as a report section."""
+        return Section(title=f"data/ ({self.snapshot.data_dir})", problems=list(self.problems))
+
+
+def _relative(path: Path, data_dir: Path) -> str:
+    try:
+        return path.relative_to(data_dir).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def check_data(*, data_dir: Path) -> DataReport:
+    """Read `data_dir` once and check it whole: its files can be read, and each season holds together."""
+    if not data_dir.is_dir():
+        what = "there is no such folder" if not data_dir.exists() else "this is not a folder"
+        return DataReport(
+            snapshot=DataSnapshot(data_dir=data_dir, version=""),
+            problems=[
+                Problem(
+                    str(data_dir),
+                    "data folder",
+                    f"{what}: set DATA_DIR to the project's data/ folder (the one holding seasons/<year>/)",
+                )
+            ],
+        )
+    snapshot = read_data(data_dir=data_dir)
+    report = DataReport(snapshot=snapshot)
+    for failure in snapshot.errors:
+        report.problems.append(Problem(_relative(failure.path, data_dir), failure.check, failure.detail))
+    report.seasons = [check_season(facts) for facts in snapshot.seasons]
+    if not snapshot.folders and not snapshot.errors:
+        report.empty = True
+        report.problems.append(
+            Problem(
+                str(data_dir),
+                "data folder",
+                "holds no seasons (no seasons/<year>/ folder): check that DATA_DIR names the project's "
+                "data/ folder, or import a season with python -m bot import SEED",
+            )
+        )
+    return report
 
 
 def _compare(report: SeasonReport, what: str, stated: object, counted: int) -> None:
@@ -49,15 +147,34 @@ def check_season(facts: SeasonFacts) -> SeasonReport:
     for track, count in Counter(team.track.value for team in facts.teams).items():
         report.counts[f"track {track}"] = count
 
+    _check_unique(report, facts)
+    _check_against_nothing(report, facts, local)
+    _check_rounds(report, facts)
     for fixture in facts.fixtures:
         for side in (fixture.home, fixture.away, fixture.winner):
             if side is not None and side not in names:
-                report.errors.append(f"fixture {fixture.number} names '{side}', which has no entry")
+                report.error(
+                    "fixtures.csv", "names", f"fixture {fixture.number} names '{side}', which has no entry"
+                )
         if fixture.status == "played" and fixture.winner not in (fixture.home, fixture.away):
-            report.errors.append(f"fixture {fixture.number} ({fixture.home} v {fixture.away}) has no winner")
+            report.error(
+                "fixtures.csv",
+                "winner",
+                f"fixture {fixture.number} ({fixture.home} v {fixture.away}) has no winner",
+            )
     for bye in facts.byes:
         if bye.team not in names:
-            report.errors.append(f"a round-{bye.round} bye names '{bye.team}', which has no entry")
+            report.error(
+                "byes.csv", "names", f"a round-{bye.round} bye names '{bye.team}', which has no entry"
+            )
+        later = any(bye.team in (f.home, f.away) and f.round > bye.round for f in facts.fixtures)
+        if bye.source == "implied" and not later:
+            report.error(
+                "byes.csv",
+                "byes",
+                f"a round-{bye.round} bye for '{bye.team}' (implied by a later tie), but '{bye.team}' plays "
+                "no later fixture: fixtures.csv looks cut short; restore it or import the season again",
+            )
 
     rounds = sorted({fixture.round for fixture in facts.fixtures})
     winners: set[str] = set()
@@ -69,16 +186,20 @@ def check_season(facts: SeasonFacts) -> SeasonReport:
         for fixture in this_round:
             for source in (fixture.home_from_fixture, fixture.away_from_fixture):
                 if source is not None and source not in earlier:
-                    report.errors.append(
-                        f"fixture {fixture.number} waits on fixture {source}, not an earlier tie"
+                    report.error(
+                        "fixtures.csv",
+                        "linked ties",
+                        f"fixture {fixture.number} waits on fixture {source}, not an earlier tie",
                     )
         pending = [f for f in facts.fixtures if f.round == number - 1 and f.status != "played"]
         settled = not pending and all(f.home is not None and f.away is not None for f in this_round)
         for name, times in Counter(sides).items():
             if times > 1:
-                report.errors.append(f"round {number}: '{name}' plays {times} times")
+                report.error("fixtures.csv", "plays twice", f"round {number}: '{name}' plays {times} times")
         for name in set(sides) & gone:
-            report.errors.append(f"round {number}: '{name}' plays after being knocked out")
+            report.error(
+                "fixtures.csv", "knocked out", f"round {number}: '{name}' plays after being knocked out"
+            )
         new = {t.name for t in local if t.entry_round == number}
         expected = (
             (winners | {b.team for b in facts.byes if b.round == number - 1}) if number > rounds[0] else new
@@ -86,12 +207,15 @@ def check_season(facts: SeasonFacts) -> SeasonReport:
         if not settled:  # a season in progress: known sides must still come from the round before
             possible = expected | {side for f in pending for side in (f.home, f.away) if side}
             if number > rounds[0] and not set(sides) <= possible:
-                report.errors.append(f"round {number}: {sorted(set(sides) - possible)} did not come through")
+                came = sorted(set(sides) - possible)
+                report.error("fixtures.csv", "entrants", f"round {number}: {came} did not come through")
         elif set(sides) != expected:
             missing, extra = sorted(expected - set(sides)), sorted(set(sides) - expected)
-            report.errors.append(
+            report.error(
+                "fixtures.csv",
+                "entrants",
                 f"round {number}: entrants differ from the previous round's winners "
-                f"and byes (missing {missing}, unexpected {extra})"
+                f"and byes (missing {missing}, unexpected {extra})",
             )
         info = next((r for r in facts.rounds if r.number == number), None)
         if info is not None and settled:
@@ -140,20 +264,132 @@ def check_season(facts: SeasonFacts) -> SeasonReport:
             sum(1 for t in members if "at-large" in t.berth),
         )
     for finding in facts.findings:
-        (report.errors if finding.level == "error" else report.warnings).append(finding.message)
+        if finding.level == "error":
+            report.error("season.toml", "reader", finding.message)
+        else:
+            report.warnings.append(finding.message)
     return report
 
 
-def render_report(reports: list[SeasonReport]) -> str:
-    """The report as a person reads it."""
+def _repeated(values: Iterable[_T]) -> list[tuple[_T, int]]:
+    return [(value, times) for value, times in Counter(values).items() if times > 1]
+
+
+def _check_unique(report: SeasonReport, facts: SeasonFacts) -> None:
+    """Each fixture number, club, bye, round and league once: the store keys on them."""
+    for number, times in _repeated(f.number for f in facts.fixtures):
+        report.error(
+            "fixtures.csv", "unique", f"fixture {number} appears {times} times: keep one line for it"
+        )
+    for name, times in _repeated(t.name for t in facts.teams):
+        report.error("teams.csv", "unique", f"'{name}' appears {times} times: keep one line per club")
+    for (number, team), times in _repeated((b.round, b.team) for b in facts.byes):
+        report.error("byes.csv", "unique", f"the round-{number} bye of '{team}' appears {times} times")
+    for number, times in _repeated(r.number for r in facts.rounds):
+        report.error("season.toml", "unique", f"round {number} is listed {times} times")
+    for abbreviation, times in _repeated(league.abbreviation for league in facts.leagues):
+        report.error("season.toml", "unique", f"league {abbreviation} is listed {times} times")
+
+
+def _stated_count(facts: SeasonFacts, key: str) -> int:
+    value = facts.stated.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _check_against_nothing(report: SeasonReport, facts: SeasonFacts, local: list[TeamFacts]) -> None:
+    """A file with no rows where the source states some: not the source's disagreement, but a file cut.
+
+    Stated figures that differ from counts that are not zero stay warnings: sources disagree with
+    themselves, and a season in progress has fewer matches than it will have.
+    """
+    matches = _stated_count(facts, "matches")
+    if not facts.fixtures and (matches or facts.rounds):
+        reasons = [f"the source states {matches} matches"] if matches else []
+        reasons += [f"season.toml lists {len(facts.rounds)} rounds"] if facts.rounds else []
+        report.error(
+            "fixtures.csv", "stated figures", f"holds no fixtures, but {' and '.join(reasons)}: {_CUT}"
+        )
+    teams = _stated_count(facts, "teams")
+    if teams and not local:
+        report.error(
+            "teams.csv",
+            "stated figures",
+            f"holds no club of local qualifying, but the source states {teams}: {_CUT}",
+        )
+    byes = _stated_count(facts, "round_1_byes")
+    if byes and not any(bye.round == 1 for bye in facts.byes):
+        report.error(
+            "byes.csv", "stated figures", f"holds no round-1 bye, but the source states {byes}: {_CUT}"
+        )
+    for league in facts.leagues:
+        clubs = _stated_count(facts, f"{league.abbreviation}_teams")
+        members = [
+            t for t in facts.teams if t.track is Track.NATIONAL_LEAGUE and t.league == league.abbreviation
+        ]
+        if clubs and not members:
+            report.error(
+                "teams.csv",
+                "stated figures",
+                f"holds no {league.abbreviation} club, but the source states {clubs}: {_CUT}",
+            )
+
+
+def _check_rounds(report: SeasonReport, facts: SeasonFacts) -> None:
+    """Every round with fixtures is listed in season.toml; a listed round has fixtures once it is drawn.
+
+    A round is still to be drawn when no later round has fixtures and the source does not yet name the
+    season's qualifiers.
+    """
+    listed = sorted({r.number for r in facts.rounds})
+    played = {f.round for f in facts.fixtures}
+    unlisted = sorted(played - set(listed))
+    if unlisted:
+        report.error(
+            "season.toml",
+            "rounds",
+            f"lists no round {', '.join(map(str, unlisted))}, though fixtures.csv has fixtures in it: {_CUT}",
+        )
+    if not facts.fixtures:
+        return  # reported as a file with no fixtures
+    qualifiers = facts.stated.get("qualifiers")
+    over = isinstance(qualifiers, list) and bool(qualifiers)
+    for number in listed:
+        if number in played:
+            continue
+        if any(later > number for later in played):
+            why = "later rounds have fixtures"
+        elif over:
+            why = "the source names the season's qualifiers, so every round was played"
+        else:
+            continue  # a round still to be drawn
+        report.error(
+            "fixtures.csv",
+            "rounds",
+            f"has no fixture of round {number}, which season.toml lists, and {why}: {_CUT}",
+        )
+
+
+def render_report(
+    reports: list[SeasonReport], *, data: Section | None = None, store: Section | None = None
+) -> str:
+    """The report as a person reads it: data/'s own problems, the seasons, then the store."""
     lines: list[str] = []
+    if data is not None and data.problems:
+        lines.append(f"== {data.title} ==")
+        lines += [f"  ERROR    {problem}" for problem in data.problems]
     for report in reports:
         lines.append(f"== {report.year} ==")
         lines.append("  " + ", ".join(f"{name}: {count}" for name, count in report.counts.items()))
         lines += [f"  ok       {line}" for line in report.agreements]
         lines += [f"  WARNING  {line}" for line in report.warnings]
-        lines += [f"  ERROR    {line}" for line in report.errors]
-    errors = sum(len(report.errors) for report in reports)
+        lines += [f"  ERROR    {problem}" for problem in report.problems]
+    if store is not None and (store.passed or store.notes or store.problems):
+        lines.append(f"== {store.title} ==")
+        lines += [f"  ok       {line}" for line in store.passed]
+        lines += [f"  note     {line}" for line in store.notes]
+        lines += [f"  ERROR    {problem}" for problem in store.problems]
+    sections = [section for section in (data, store) if section is not None]
+    errors = sum(len(report.problems) for report in reports) + sum(len(s.problems) for s in sections)
     warnings = sum(len(report.warnings) for report in reports)
     lines.append(f"{len(reports)} seasons checked: {errors} errors, {warnings} warnings from the sources")
     return "\n".join(lines)

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import secrets
 import shutil
 import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import tomli_w
+from pydantic import ValidationError
 
 from bot.names import AliasRule
 from bot.seasons.facts import (
@@ -40,30 +43,136 @@ ALIAS_COLUMNS = ["alias", "team", "season", "note"]
 _LIST_SEPARATOR = "; "
 
 
+SEASON_FILES = ("season.toml", "teams.csv", "fixtures.csv", "byes.csv")
+_RESTORE = "restore it from version control (git checkout -- data/) or import the season again"
+
+
+class DataFileError(ValueError):
+    """A file of data/ that cannot be read as what it should hold: names the file and the check it failed."""
+
+    def __init__(self, path: Path, check: str, detail: str) -> None:
+        """`path` failed `check` (a short name, e.g. "fields per line"); `detail` says how, and what to do."""
+        super().__init__(f"{path}: [{check}] {detail}")
+        self.path = path
+        self.check = check
+        self.detail = detail
+
+
 def season_dirs(data_dir: Path) -> list[Path]:
-    """The season folders under `data_dir`, oldest first."""
+    """The season folders under `data_dir`, oldest first: every folder in `seasons/` but hidden ones.
+
+    A folder that has lost its season.toml is still listed, so that reading it reports the missing file
+    instead of the season silently disappearing.
+    """
     root = data_dir / "seasons"
     if not root.is_dir():
         return []
-    return sorted((path for path in root.iterdir() if (path / "season.toml").is_file()), key=lambda p: p.name)
+    return sorted(
+        (path for path in root.iterdir() if path.is_dir() and not path.name.startswith(".")),
+        key=lambda p: p.name,
+    )
 
 
-def read_aliases(data_dir: Path) -> list[AliasRule]:
-    """The curated alias rules."""
-    path = data_dir / "aliases.csv"
-    if not path.is_file():
-        return []
-    with path.open(newline="", encoding="utf-8") as handle:
-        return [
+def _read_bytes(path: Path) -> bytes:
+    """A data file's content; a missing or unreadable file is a `DataFileError`."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        detail = f"the season folder has no {path.name}: {_RESTORE}"
+        raise DataFileError(path, "missing file", detail) from None
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise DataFileError(
+            path, "unreadable", f"cannot be read ({reason}): make it a file the bot's user may read"
+        ) from None
+
+
+def _decode(path: Path, content: bytes) -> str:
+    try:
+        return content.decode("utf-8-sig")  # a byte-order mark, as spreadsheets write it, is fine
+    except UnicodeDecodeError as error:
+        raise DataFileError(
+            path,
+            "not UTF-8",
+            f"byte 0x{content[error.start]:02x} at offset {error.start} is not UTF-8: save the file as UTF-8",
+        ) from None
+
+
+def _parse_csv(path: Path, content: bytes, columns: list[str]) -> list[tuple[int, dict[str, str]]]:
+    """The rows of a CSV file with their line numbers, after checking the file's shape.
+
+    The header must name every one of `columns`; every row must have as many fields as the header; the
+    file must end with a line break (a file cut short mostly ends inside a line).
+    """
+    text = _decode(path, content)
+    if not text.strip():
+        raise DataFileError(path, "CSV header", f"the file is empty, not even its header line: {_RESTORE}")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[tuple[int, dict[str, str]]] = []
+    try:
+        header = next(reader)
+        missing = [column for column in columns if column not in header]
+        if missing:
+            raise DataFileError(
+                path, "CSV header", f"the header line lacks the column(s) {', '.join(missing)}: {_RESTORE}"
+            )
+        for fields in reader:
+            if not fields:
+                continue  # a blank line
+            if len(fields) != len(header):
+                raise DataFileError(
+                    path,
+                    "fields per line",
+                    f"line {reader.line_num} has {len(fields)} fields where the header has {len(header)}: "
+                    "the line is cut short or has a stray comma (quote a value that holds one)",
+                )
+            rows.append((reader.line_num, dict(zip(header, fields, strict=True))))
+    except csv.Error as error:
+        raise DataFileError(path, "CSV syntax", f"line {reader.line_num}: {error}") from None
+    if not text.endswith("\n"):
+        raise DataFileError(
+            path,
+            "cut short",
+            "the last line does not end with a line break, so the file may have been cut short: check "
+            "that line against the source, and end it with a line break if it is complete",
+        )
+    return rows
+
+
+def _invalid(path: Path, error: ValidationError, line: int | None = None) -> DataFileError:
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"])
+    at = f"line {line}: " if line is not None else ""
+    return DataFileError(
+        path, "values", f"{at}{where}: {first['msg']} (found {first.get('input')!r}): correct the value"
+    )
+
+
+def _aliases_from(path: Path, content: bytes) -> list[AliasRule]:
+    rules = []
+    for line, row in _parse_csv(path, content, ["alias", "team"]):
+        if not row["alias"].strip():
+            continue
+        season = row.get("season", "").strip()
+        if season and not season.isdigit():
+            raise DataFileError(path, "values", f"line {line}: season: {season!r} is not a year")
+        rules.append(
             AliasRule(
                 alias=row["alias"].strip(),
                 target=row["team"].strip(),
-                season=int(row["season"]) if row.get("season", "").strip() else None,
+                season=int(season) if season else None,
                 note=row.get("note", "").strip(),
             )
-            for row in csv.DictReader(handle)
-            if row.get("alias", "").strip()
-        ]
+        )
+    return rules
+
+
+def read_aliases(data_dir: Path) -> list[AliasRule]:
+    """The curated alias rules (none when there is no aliases.csv); a damaged file is a `DataFileError`."""
+    path = data_dir / "aliases.csv"
+    if not path.exists():
+        return []
+    return _aliases_from(path, _read_bytes(path))
 
 
 def _csv_text(columns: list[str], rows: list[dict[str, Any]]) -> str:
@@ -73,11 +182,6 @@ def _csv_text(columns: list[str], rows: list[dict[str, Any]]) -> str:
     for row in rows:
         writer.writerow({key: "" if row.get(key) is None else row[key] for key in columns})
     return buffer.getvalue()
-
-
-def _read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
 
 
 def _without_none(value: Any) -> Any:
@@ -168,40 +272,160 @@ def _blank_to_none(row: dict[str, str]) -> dict[str, Any]:
     return {key: (value if value != "" else None) for key, value in row.items()}
 
 
-def read_season(folder: Path) -> SeasonFacts:
-    """Read one season folder back into facts."""
-    header = tomllib.loads((folder / "season.toml").read_text(encoding="utf-8"))
+def _season_from(folder: Path, files: dict[str, bytes]) -> SeasonFacts:
+    """One season from the content of its files (name to bytes); raises `DataFileError` on the first fault."""
+    toml_path = folder / "season.toml"
+    try:
+        header = tomllib.loads(_decode(toml_path, files["season.toml"]))
+    except tomllib.TOMLDecodeError as error:
+        raise DataFileError(toml_path, "TOML syntax", f"{error}: {_RESTORE}") from None
+    for key in ("year", "title", "source"):
+        if key not in header:
+            raise DataFileError(toml_path, "season.toml keys", f"'{key}' is missing: {_RESTORE}")
+    if str(header["year"]) != folder.name:
+        raise DataFileError(
+            toml_path,
+            "year",
+            f"says year {header['year']}, but its folder is named {folder.name}: name the folder by the year",
+        )
     teams = []
-    for row in _read_csv(folder / "teams.csv"):
+    path = folder / "teams.csv"
+    for line, row in _parse_csv(path, files["teams.csv"], TEAM_COLUMNS):
         values = _blank_to_none(row)
         values["also_written"] = [s for s in (row["also_written"] or "").split(_LIST_SEPARATOR) if s]
         for key in ("league", "state", "berth", "qualified_by"):
             values[key] = values[key] or ""
-        teams.append(TeamFacts.model_validate(values))
+        try:
+            teams.append(TeamFacts.model_validate(values))
+        except ValidationError as error:
+            raise _invalid(path, error, line) from None
     fixtures = []
-    for row in _read_csv(folder / "fixtures.csv"):
+    path = folder / "fixtures.csv"
+    for line, row in _parse_csv(path, files["fixtures.csv"], FIXTURE_COLUMNS):
         values = _blank_to_none(row)
         values["extra_time"] = row["extra_time"] == "yes"
         for key in ("home_league", "away_league", "note", "source_line", "venue"):
             values[key] = values.get(key) or ""
         values["status"] = values["status"] or "played"
-        fixtures.append(FixtureFacts.model_validate(values))
+        try:
+            fixtures.append(FixtureFacts.model_validate(values))
+        except ValidationError as error:
+            raise _invalid(path, error, line) from None
+    byes = []
+    path = folder / "byes.csv"
+    for line, row in _parse_csv(path, files["byes.csv"], BYE_COLUMNS):
+        try:
+            byes.append(ByeFacts.model_validate(row))
+        except ValidationError as error:
+            raise _invalid(path, error, line) from None
     imported_at = header.get("imported_at")
-    return SeasonFacts(
-        year=header["year"],
-        title=header["title"],
-        source=header["source"],
-        imported_at=dt.datetime.fromisoformat(imported_at) if isinstance(imported_at, str) else imported_at,
-        stated=header.get("stated", {}),
-        rounds=[RoundFacts.model_validate(item) for item in header.get("rounds", [])],
-        leagues=[LeagueFacts.model_validate(item) for item in header.get("leagues", [])],
-        teams=teams,
-        fixtures=fixtures,
-        byes=[ByeFacts.model_validate(row) for row in _read_csv(folder / "byes.csv")],
-        findings=[Finding.model_validate(item) for item in header.get("findings", [])],
+    try:
+        if isinstance(imported_at, str):
+            imported_at = dt.datetime.fromisoformat(imported_at)
+        return SeasonFacts(
+            year=header["year"],
+            title=header["title"],
+            source=header["source"],
+            imported_at=imported_at,
+            stated=header.get("stated", {}),
+            rounds=[RoundFacts.model_validate(item) for item in header.get("rounds", [])],
+            leagues=[LeagueFacts.model_validate(item) for item in header.get("leagues", [])],
+            teams=teams,
+            fixtures=fixtures,
+            byes=byes,
+            findings=[Finding.model_validate(item) for item in header.get("findings", [])],
+        )
+    except ValidationError as error:
+        raise _invalid(toml_path, error) from None
+    except (TypeError, ValueError) as error:  # imported_at that is not a time, a table where a list belongs
+        raise DataFileError(toml_path, "values", f"{error}: correct the value") from None
+
+
+def read_season(folder: Path) -> SeasonFacts:
+    """Read one season folder back into facts; a missing, unreadable or malformed file: `DataFileError`."""
+    return _season_from(folder, {name: _read_bytes(folder / name) for name in SEASON_FILES})
+
+
+@dataclass
+class DataSnapshot:
+    """data/ as read at one moment: what could be read, what could not, and a hash of every file's bytes.
+
+    The seasons are parsed from the very bytes that were hashed, so `version` always describes them.
+    """
+
+    data_dir: Path
+    version: str
+    folders: list[Path] = field(default_factory=list)  # every season folder, whether it could be read or not
+    seasons: list[SeasonFacts] = field(default_factory=list)
+    aliases: list[AliasRule] = field(default_factory=list)
+    errors: list[DataFileError] = field(default_factory=list)
+
+
+def read_data(*, data_dir: Path) -> DataSnapshot:
+    """Read all of `data_dir` once; each file that cannot be read is an error, not an exception."""
+    digest = hashlib.sha256()
+    errors: list[DataFileError] = []
+
+    def take(path: Path) -> bytes | None:
+        try:
+            content = _read_bytes(path)
+        except DataFileError as error:
+            errors.append(error)
+            return None
+        digest.update(path.relative_to(data_dir).as_posix().encode())
+        digest.update(content)
+        return content
+
+    aliases: list[AliasRule] = []
+    alias_path = data_dir / "aliases.csv"
+    if alias_path.exists():
+        content = take(alias_path)
+        if content is not None:
+            try:
+                aliases = _aliases_from(alias_path, content)
+            except DataFileError as error:
+                errors.append(error)
+    try:
+        folders = season_dirs(data_dir)
+    except OSError as error:
+        folders = []
+        errors.append(
+            DataFileError(data_dir / "seasons", "unreadable", f"cannot be listed ({error.strerror or error})")
+        )
+    seasons = []
+    for folder in folders:
+        files: dict[str, bytes] = {}
+        try:
+            listing = sorted(folder.iterdir())
+        except OSError as error:
+            reason = error.strerror or str(error)
+            errors.append(DataFileError(folder, "unreadable", f"cannot be listed ({reason})"))
+            continue
+        for path in listing:
+            if path.is_file():
+                content = take(path)
+                if content is not None:
+                    files[path.name] = content
+        try:
+            for name in SEASON_FILES:
+                if name not in files:
+                    files[name] = _read_bytes(folder / name)  # raises: it is missing or not a file
+            seasons.append(_season_from(folder, files))
+        except DataFileError as error:
+            errors.append(error)
+    return DataSnapshot(
+        data_dir=data_dir,
+        version=digest.hexdigest()[:16],
+        folders=folders,
+        seasons=seasons,
+        aliases=aliases,
+        errors=errors,
     )
 
 
 def read_all(data_dir: Path) -> list[SeasonFacts]:
-    """Every season in `data_dir`, oldest first."""
-    return [read_season(folder) for folder in season_dirs(data_dir)]
+    """Every season in `data_dir`, oldest first; the first file that cannot be read raises `DataFileError`."""
+    snapshot = read_data(data_dir=data_dir)
+    if snapshot.errors:
+        raise snapshot.errors[0]
+    return snapshot.seasons
