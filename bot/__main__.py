@@ -1,4 +1,4 @@
-"""`python -m bot [run|ask|import|check-data|migrate]`."""
+"""`python -m bot [run|ask|import|check-data|migrate|rebuild]`."""
 
 from __future__ import annotations
 
@@ -38,12 +38,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands.add_parser("check-data", help="validate data/ and report the sources' disagreements")
     commands.add_parser("migrate", help="bring the database schema up to date (Alembic)")
+    commands.add_parser(
+        "rebuild",
+        help="replace a damaged SQLite store with one built from data/ (the old file is kept beside it)",
+    )
     return parser
 
 
 async def _ask(commands: list[str], as_json: bool) -> int:
     from bot.console import command_lines, run_console
-    from bot.store.engine import open_store
+    from bot.store.engine import DamagedStore, open_store
 
     settings = get_settings()
     if not commands and sys.stdin.isatty():  # a person at a terminal would otherwise see nothing happen
@@ -53,8 +57,12 @@ async def _ask(commands: list[str], as_json: bool) -> int:
             file=sys.stderr,
         )
     lines = [" ".join(commands)] if commands else command_lines(sys.stdin.buffer)
-    async with open_store(settings.resolved_database_url(), settings.data_dir) as store:
-        return await run_console(store, lines, as_json=as_json)
+    try:
+        async with open_store(settings.resolved_database_url(), settings.data_dir) as store:
+            return await run_console(store, lines, as_json=as_json)
+    except DamagedStore as damaged:
+        print(damaged, file=sys.stderr)
+        return 1
 
 
 def _import(seeds: list[Path], *, force: bool = False) -> int:
@@ -101,24 +109,82 @@ def _import(seeds: list[Path], *, force: bool = False) -> int:
 
 
 def _check_data() -> int:
-    from bot.seasons.check import check_season, render_report
-    from bot.seasons.datafiles import read_all
+    """Check data/ (every file, every season) and the store against it; status 1 on any error.
 
-    reports = [check_season(facts) for facts in read_all(get_settings().data_dir)]
-    print(render_report(reports))
-    return 1 if any(report.errors for report in reports) or not reports else 0
+    A file that is missing, unreadable or malformed is an error line naming it, never a traceback; the
+    store is only read (integrity, and its facts per season against data/), never created or changed.
+    """
+    from bot.seasons.check import check_data, render_report
+    from bot.store.loader import check_store
+
+    settings = get_settings()
+    report = check_data(data_dir=settings.data_dir)
+    store = asyncio.run(check_store(url=settings.resolved_database_url(), report=report))
+    print(render_report(report.seasons, data=report.section(), store=store))
+    return 1 if report.errors or store.problems else 0
 
 
 async def _migrate() -> int:
-    from bot.store.engine import Store
+    from bot.store.engine import DamagedStore, Store
 
     settings = get_settings()
     store = Store(settings.resolved_database_url(), settings.data_dir)
     try:
         await store.migrate()
+    except DamagedStore as damaged:
+        print(damaged, file=sys.stderr)
+        return 1
     finally:
         await store.close()
     print("schema is up to date")
+    return 0
+
+
+REBUILD_WARNING = """\
+Rebuilding {path} from {data_dir}: the new store holds what data/ holds, so whatever was changed in the
+store since data/ was last exported from it would be lost. Today nothing but loading data/ writes facts
+into the store, so nothing is lost; the old file is kept beside the new one all the same."""
+
+
+async def _rebuild() -> int:
+    """Replace the SQLite store with one built from data/, keeping the old file; refuse on PostgreSQL."""
+    from sqlalchemy import make_url
+
+    from bot.store.engine import StoreInUse, in_use, rebuild_sqlite, sqlite_file
+    from bot.store.loader import DataError
+
+    settings = get_settings()
+    url = settings.resolved_database_url()
+    path = sqlite_file(url)
+    if path is None:
+        backend = make_url(url).get_backend_name()
+        where = "on PostgreSQL" if backend == "postgresql" else f"not an SQLite file ({backend})"
+        print(
+            f"rebuild replaces an SQLite store's file, and this store is {where}: it is left alone. "
+            "To start it afresh, drop and create the database (after a backup); the next start loads data/.",
+            file=sys.stderr,
+        )
+        return 1
+    if in_use(path):
+        print(StoreInUse(path), file=sys.stderr)
+        return 1
+    print(REBUILD_WARNING.format(path=path, data_dir=settings.data_dir), file=sys.stderr)
+    try:
+        rebuilt = await rebuild_sqlite(url, settings.data_dir)
+    except StoreInUse as busy:
+        print(busy, file=sys.stderr)
+        return 1
+    except DataError as refused:
+        print(f"Nothing was replaced: {refused}. Fix data/, then rebuild again.", file=sys.stderr)
+        return 1
+    if rebuilt.kept is None:
+        print(f"There was no store at {path}: built one from {settings.data_dir}.")
+        return 0
+    if rebuilt.damage is not None:
+        print(f"Kept the damaged store ({rebuilt.damage}) as {rebuilt.kept}.")
+    else:
+        print(f"Kept the old store as {rebuilt.kept}.")
+    print(f"Rebuilt {path} from {settings.data_dir}.")
     return 0
 
 
@@ -128,8 +194,13 @@ def _run() -> int:
         print(NO_TOKEN, file=sys.stderr)
         return 2
     from bot.client import run_bot
+    from bot.store.engine import DamagedStore
 
-    return run_bot(settings)
+    try:
+        return run_bot(settings)
+    except DamagedStore as damaged:
+        print(damaged, file=sys.stderr)
+        return 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -144,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
         return _check_data()
     if action == "migrate":
         return asyncio.run(_migrate())
+    if action == "rebuild":
+        return asyncio.run(_rebuild())
     return _run()
 
 

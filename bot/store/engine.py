@@ -1,18 +1,30 @@
-"""The async engine and sessions, schema migration, and first-use loading of data/."""
+"""The async engine and sessions, schema migration, and first-use loading of data/.
+
+An SQLite store survives faults: its schema is migrated in one transaction (a kill leaves the old schema or
+the new one), processes that open it at the same time take turns (a lock file beside it), a damaged file is
+named in a `DamagedStore` error, and `rebuild_sqlite` builds a new file from data/ and swaps it in.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import os
+import sqlite3
+import sys
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, closing
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import Protocol, cast
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -21,6 +33,197 @@ log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 MIGRATION_LOCK = 7_202_410  # advisory-lock number: one process migrates a shared PostgreSQL at a time
 _migrating = asyncio.Lock()  # Alembic keeps module-global state: one migration per process at a time
+LOCK_POLL = 0.02  # seconds between attempts at a lock file another process holds
+SIDECARS = ("-wal", "-shm", "-journal")  # SQLite's own files beside a database, which belong to it
+REBUILD_COMMAND = "python -m bot rebuild"
+
+
+class DamagedStore(Exception):
+    """The SQLite file holding the store is not a database, or is damaged; data/ can rebuild it."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        """`path` is the file; `reason` what SQLite said about it."""
+        super().__init__(path, reason)
+        self.path = path
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return (
+            f"The store {self.path} is damaged ({self.reason}): rebuild it from data/ with: {REBUILD_COMMAND}"
+        )
+
+
+class StoreInUse(Exception):
+    """Another process has the SQLite store open, so its file cannot be replaced."""
+
+    def __init__(self, path: Path) -> None:
+        """`path` is the store's file."""
+        super().__init__(path)
+        self.path = path
+
+    def __str__(self) -> str:
+        return (
+            f"The store {self.path} is open in another process (a running bot or a console): "
+            f"stop it, then run {REBUILD_COMMAND} again."
+        )
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file behind an SQLite `url`; None for PostgreSQL and for SQLite in memory."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    if parsed.query.get("uri") or str(parsed.database).startswith("file:"):
+        return None  # an SQLite URI (shared memory and the like): not a plain file of ours
+    return Path(str(parsed.database))
+
+
+def _damage(error: BaseException) -> str | None:
+    """What SQLite said, if `error` means the file is not a database or is corrupt; otherwise None."""
+    cause = error.orig if isinstance(error, DBAPIError) else error
+    if isinstance(cause, sqlite3.DatabaseError) and cause.sqlite_errorname.startswith(
+        ("SQLITE_NOTADB", "SQLITE_CORRUPT")
+    ):
+        return str(cause)
+    return None
+
+
+def _quick_check(path: Path, *, read_only: bool) -> list[str]:
+    target = path.resolve().as_uri() + ("?mode=ro" if read_only else "")
+    with closing(sqlite3.connect(target, uri=True, timeout=30)) as connection:
+        return [str(row[0]) for row in connection.execute("PRAGMA quick_check")]
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Raise `DamagedStore` unless the file at `path` is absent, empty, or a sound SQLite database.
+
+    Sound means SQLite can read it and `PRAGMA quick_check` finds nothing wrong (a millisecond for a store
+    of this size). Random bytes and text are "not a database"; a cut file is "malformed". The file is read
+    without writing, so nothing beside it (its write-ahead log, which a rebuild keeps with it) is changed;
+    except when a process killed mid-transaction left a journal that must be rolled back first, which
+    only a writer may do (as the store's own engine would next).
+    """
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    try:
+        try:
+            findings = _quick_check(path, read_only=True)
+        except sqlite3.OperationalError as error:
+            if not error.sqlite_errorname.startswith("SQLITE_READONLY"):  # e.g. SQLITE_READONLY_ROLLBACK
+                raise
+            findings = _quick_check(path, read_only=False)
+    except sqlite3.DatabaseError as error:
+        reason = _damage(error)
+        if reason is None:
+            raise
+        raise DamagedStore(path, reason) from error
+    if findings != ["ok"]:
+        raise DamagedStore(path, findings[0])
+
+
+if sys.platform == "win32":  # no flock: processes are not kept from opening a new store at the same time
+
+    def _flock(fd: int, *, exclusive: bool) -> bool:
+        return True
+
+else:
+    import fcntl
+
+    def _flock(fd: int, *, exclusive: bool) -> bool:
+        try:
+            fcntl.flock(fd, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+
+class FileLock:
+    """An advisory lock (flock) on a small file beside the store.
+
+    The kernel releases it when its holder closes it or dies, so a kill never leaves a stale lock; the file
+    itself stays, empty, and means nothing on its own.
+    """
+
+    def __init__(self, path: Path) -> None:
+        """A lock on `path` (created when first taken)."""
+        self.path = path
+        self._fd: int | None = None
+
+    def try_acquire(self, *, exclusive: bool) -> bool:
+        """Take the lock if no other holder prevents it; returns whether it is now held."""
+        if self._fd is not None:
+            return True
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        if not _flock(fd, exclusive=exclusive):
+            os.close(fd)
+            return False
+        self._fd = fd
+        return True
+
+    async def acquire(self, *, exclusive: bool) -> None:
+        """Take the lock, waiting (without blocking the event loop) while another process holds it."""
+        while True:  # flock cannot be awaited: poll
+            if self.try_acquire(exclusive=exclusive):
+                return
+            await asyncio.sleep(LOCK_POLL)
+
+    def release(self) -> None:
+        """Let go of the lock, if held."""
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            os.close(fd)
+
+
+def in_use(path: Path) -> bool:
+    """Whether some process has the SQLite store at `path` open (a bot, a console)."""
+    users = users_lock(path)
+    if users.try_acquire(exclusive=True):
+        users.release()
+        return False
+    return True
+
+
+def gate_lock(path: Path) -> FileLock:
+    """The lock that one process at a time holds to create, migrate, load or replace the store at `path`."""
+    return FileLock(Path(f"{path}-lock"))
+
+
+def users_lock(path: Path) -> FileLock:
+    """The lock that every process using the store at `path` holds shared, and `rebuild` exclusively."""
+    return FileLock(Path(f"{path}-users"))
+
+
+class _SQLiteDriver(Protocol):
+    isolation_level: str | None
+
+
+def in_one_transaction(connection: Connection, work: Callable[[Connection], None]) -> None:
+    """Run `work` on `connection` in one transaction, DDL included, and commit it; roll back on error.
+
+    Python's sqlite3 driver (and aiosqlite on it) begins a transaction only before INSERT, UPDATE and
+    DELETE, so each CREATE TABLE would commit on its own and a kill half-way through a migration would leave
+    tables without their `alembic_version`. On SQLite the driver's own transaction handling is switched
+    off for this one transaction, which is opened with BEGIN IMMEDIATE (it takes the write lock at once);
+    on PostgreSQL DDL is transactional anyway, and an advisory lock makes processes migrate in turn.
+    """
+    if connection.dialect.name == "sqlite":
+        driver = cast(_SQLiteDriver, connection.connection.dbapi_connection)
+        previous = driver.isolation_level
+        driver.isolation_level = None  # (no transaction is open yet, so this commits nothing)
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            work(connection)
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
+        finally:
+            driver.isolation_level = previous
+        return
+    with connection.begin():
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+        work(connection)
 
 
 def alembic_config(url: str | None = None) -> Config:
@@ -59,6 +262,8 @@ class Store:
         """Prepare a store for `url`, to be filled from `data_dir`."""
         self.url = url
         self.data_dir = data_dir
+        self.path = sqlite_file(url)  # None on PostgreSQL
+        self._users = users_lock(self.path) if self.path else None
         self.engine = make_engine(url)
         # Each session carries the data folder, so answers read files (the rules) from this store's own data/.
         self.sessions = async_sessionmaker(
@@ -66,26 +271,65 @@ class Store:
         )
 
     async def migrate(self) -> None:
-        """Bring the schema to the newest migration."""
+        """Bring the schema to the newest migration, in one transaction.
 
+        Raises `DamagedStore` if the SQLite file is damaged.
+        """
+        async with self._first_use():
+            await self._upgrade()
+
+    async def open(self) -> Store:
+        """Migrate, and load data/ if the store does not hold this version of it yet.
+
+        On an SQLite file, processes opening the store at the same time take turns, so one creates and
+        loads it and the others find it ready. Raises `DamagedStore` if the file is damaged.
+        """
+        from bot.store.loader import ensure_loaded
+
+        async with self._first_use():
+            await self._upgrade()
+            async with self.session() as session:
+                await ensure_loaded(session, self.data_dir)
+        return self
+
+    async def _upgrade(self) -> None:
         def upgrade(connection: Connection) -> None:
             config = alembic_config()
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
 
-        async with _migrating, self.engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
-            await connection.run_sync(upgrade)
+        async with _migrating, self.engine.connect() as connection:
+            await connection.run_sync(in_one_transaction, upgrade)
 
-    async def open(self) -> Store:
-        """Migrate, and load data/ if the store does not hold this version of it yet."""
-        from bot.store.loader import ensure_loaded
+    @asynccontextmanager
+    async def _first_use(self) -> AsyncIterator[None]:
+        """Around migrating and loading: on an SQLite file, one process at a time, and a damaged file named.
 
-        await self.migrate()
-        async with self.session() as session:
-            await ensure_loaded(session, self.data_dir)
-        return self
+        The gate lock beside the file is held throughout; this process is marked as a user of the store
+        (until `close`); the file is checked; and SQLite's word that the file is damaged becomes a
+        `DamagedStore` naming it. PostgreSQL serialises with advisory locks instead.
+        """
+        if self.path is None or self._users is None:
+            yield
+            return
+        gate = gate_lock(self.path)
+        if not gate.try_acquire(exclusive=True):
+            log.info(
+                "another process is creating, migrating or loading the store %s: waiting for it", self.path
+            )
+            await gate.acquire(exclusive=True)
+        try:
+            await self._users.acquire(exclusive=False)  # no wait: only a rebuild (under the gate) excludes it
+            await asyncio.to_thread(check_sqlite_file, self.path)
+            try:
+                yield
+            except DBAPIError as error:
+                reason = _damage(error)
+                if reason is None:
+                    raise
+                raise DamagedStore(self.path, reason) from error
+        finally:
+            gate.release()
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -110,8 +354,10 @@ class Store:
             await session.commit()
 
     async def close(self) -> None:
-        """Release every connection."""
+        """Release every connection (and, on SQLite, this process's claim on the file)."""
         await self.engine.dispose()
+        if self._users is not None:
+            self._users.release()
 
 
 @asynccontextmanager
@@ -122,3 +368,106 @@ async def open_store(url: str, data_dir: Path) -> AsyncIterator[Store]:
         yield await store.open()
     finally:
         await store.close()
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    """What `rebuild_sqlite` did: the store's file, where the old one was kept, and what was wrong with it."""
+
+    path: Path
+    kept: Path | None  # None when there was no old file
+    damage: str | None  # None when the old file was sound (or absent)
+
+
+def _remove_with_sidecars(path: Path) -> None:
+    for name in (str(path), *(f"{path}{suffix}" for suffix in (*SIDECARS, "-lock", "-users"))):
+        Path(name).unlink(missing_ok=True)
+
+
+def _seal(path: Path) -> None:
+    """Fold a closed store's write-ahead log into its file and flush it to disk, so the file stands alone."""
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA journal_mode=DELETE")  # checkpoints the WAL and removes it
+    with path.open("rb+") as file:
+        os.fsync(file.fileno())
+
+
+def _swap_in(path: Path, build: Path, *, damaged: bool) -> Path | None:
+    """Move the store at `path` aside under a timestamped name, and `build` into its place.
+
+    Returns the old file's new name, or None if there was none. SQLite's files beside it go with it.
+
+    The old write-ahead log goes first: left beside the new file, SQLite would replay it into it. A kill
+    between the steps leaves the old store, the old store as of its last checkpoint, no store (the next
+    start builds one from data/), or the new store.
+    """
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    kept = path.with_name(f"{path.name}-{'damaged' if damaged else 'old'}-{stamp}")
+    number = 1
+    while kept.exists():
+        number += 1
+        kept = path.with_name(f"{path.name}-{'damaged' if damaged else 'old'}-{stamp}-{number}")
+    moved = False
+    for suffix in SIDECARS:
+        if Path(f"{path}{suffix}").exists():
+            os.replace(f"{path}{suffix}", f"{kept}{suffix}")
+            moved = True
+    if path.exists():
+        os.replace(path, kept)
+        moved = True
+    os.replace(build, path)
+    if sys.platform != "win32":  # make the renames durable
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+    return kept if moved else None
+
+
+async def rebuild_sqlite(url: str, data_dir: Path) -> Rebuilt:
+    """Build a new SQLite store from `data_dir` and swap it in for the one at `url`, keeping the old file.
+
+    The new store is built beside the old one under another name, then moved into place, so a kill leaves
+    either store, never a half-built one (nor the old file lost). Throughout, the gate lock keeps other
+    processes from opening the store (they wait, then open the new one). Changing nothing, it raises
+    `DataRefused` if data/ fails the checks of `check-data` (a store built from it would be empty or
+    wrong), `StoreInUse` while another process has the store open, and ValueError if `url` is not an
+    SQLite file.
+    """
+    from bot.store.loader import loadable_data
+
+    path = sqlite_file(url)
+    if path is None:
+        raise ValueError(f"not an SQLite file: {make_url(url).render_as_string()}")
+    await asyncio.to_thread(lambda: loadable_data(data_dir=data_dir))
+    gate, users = gate_lock(path), users_lock(path)
+    await gate.acquire(exclusive=True)
+    try:
+        if not users.try_acquire(exclusive=True):
+            raise StoreInUse(path)
+        try:
+            try:
+                await asyncio.to_thread(check_sqlite_file, path)
+                damage = None
+            except DamagedStore as found:
+                damage = found.reason
+            build = path.with_name(f"{path.name}-rebuild")
+            _remove_with_sidecars(build)  # what a killed rebuild may have left
+            try:
+                fresh = Store(
+                    make_url(url).set(database=str(build)).render_as_string(hide_password=False), data_dir
+                )
+                try:
+                    await fresh.open()
+                finally:
+                    await fresh.close()
+                await asyncio.to_thread(_seal, build)
+                kept = _swap_in(path, build, damaged=damage is not None)
+            finally:
+                _remove_with_sidecars(build)
+        finally:
+            users.release()
+    finally:
+        gate.release()
+    return Rebuilt(path=path, kept=kept, damage=damage)

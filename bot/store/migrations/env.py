@@ -1,12 +1,16 @@
-"""Alembic environment: runs on a connection the store hands over, or on DATABASE_URL from the CLI."""
+"""Alembic environment: runs on a connection the store hands over, or on DATABASE_URL from the CLI.
+
+Either way the whole upgrade is one transaction (`in_one_transaction`: on SQLite, DDL included), which
+Alembic joins rather than opening its own; so a kill leaves the old schema or the new one.
+"""
 
 import asyncio
 
 from alembic import context
-from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
 import bot.store.models  # noqa: F401  (registers the tables)
+from bot.store.engine import in_one_transaction, make_engine
 
 target_metadata = SQLModel.metadata
 
@@ -23,9 +27,9 @@ def _run(connection) -> None:
 
 
 async def _run_online(url: str) -> None:
-    engine = create_async_engine(url)
-    async with engine.begin() as connection:
-        await connection.run_sync(_run)
+    engine = make_engine(url)
+    async with engine.connect() as connection:
+        await connection.run_sync(in_one_transaction, _run)
     await engine.dispose()
 
 
