@@ -17,10 +17,20 @@ from discord import app_commands
 from discord.ext import commands
 
 import cogs
-from bot.answers.errors import AmbiguousTeam, AnswerError
+from bot.answers.commands import COMMANDS
+from bot.answers.errors import AmbiguousTeam, AnswerError, BadOption
 from bot.answers.lookup import current_team_index
 from bot.names import TeamIndex
 from bot.render.embed import TeamPicker, error_text
+from bot.render.menus import (
+    CUSTOM_ID_PREFIX,
+    EXPIRED_MENU,
+    claimed,
+    forgotten,
+    interaction_data,
+    log_forgotten,
+    what_was_asked,
+)
 from bot.render.picture import PictureCache
 from bot.settings import Settings
 from bot.store.engine import Store
@@ -29,6 +39,11 @@ log = logging.getLogger(__name__)
 SOMETHING_WENT_WRONG = (
     "Something went wrong on our side while answering. It has been logged; please try again."
 )
+NOT_A_COMMAND = (
+    "That command is not one of mine (any more): type / to see the current ones, or ask /help. "
+    "If Discord keeps offering it, reload Discord (Ctrl+R)."
+)
+PICK_TIMEOUT = 180.0  # seconds the pick-a-club menu stays live; then it goes grey
 
 
 def extension_names() -> list[str]:
@@ -49,30 +64,121 @@ def unwrap(error: BaseException) -> BaseException:
     return error
 
 
-async def respond(interaction: discord.Interaction, **message: Any) -> None:
-    """Reply to an interaction whether or not it has been answered yet."""
+async def respond(
+    interaction: discord.Interaction, **message: Any
+) -> discord.InteractionMessage | discord.WebhookMessage | None:
+    """Reply to an interaction whether or not it has been answered yet; return the message sent, if known."""
     if interaction.response.is_done():
-        await interaction.followup.send(**message)
-    else:
-        await interaction.response.send_message(**message)
+        return await interaction.followup.send(**message, wait=True)
+    callback = await interaction.response.send_message(**message)
+    return callback.resource if isinstance(callback.resource, discord.InteractionMessage) else None
+
+
+def leaf_options(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The value-carrying options of a command interaction's data, inside any subcommand (group)."""
+    options: list[dict[str, Any]] = data.get("options") or []
+    while options and options[0].get("type") in (1, 2):
+        options = options[0].get("options") or []
+    return options
+
+
+def unanswerable_autocomplete(interaction: discord.Interaction) -> str | None:
+    """Why an autocomplete interaction cannot get choices, or None when its command's autocomplete can.
+
+    The reasons (a stale or forged client): an unknown command, no focused option, or the focus on an option
+    that has no autocomplete.
+    """
+    data = interaction_data(interaction)
+    command = interaction.command
+    if not isinstance(command, app_commands.Command):
+        return f"no command {str(data.get('name'))[:50]!r}"
+    focused = [str(option.get("name")) for option in leaf_options(data) if option.get("focused")]
+    if len(focused) != 1:
+        return f"/{command.qualified_name} with {len(focused)} focused options"
+    parameter = next((p for p in command.parameters if p.display_name == focused[0]), None)
+    if parameter is None or not parameter.autocomplete:
+        return f"/{command.qualified_name} option {focused[0][:50]!r}, which has no autocomplete"
+    return None
+
+
+async def no_choices(interaction: discord.Interaction) -> None:
+    """Answer an autocomplete with an empty choice list (the only answer Discord takes besides choices)."""
+    if interaction.response.is_done():
+        return
+    try:
+        await interaction.response.autocomplete([])
+    except discord.HTTPException as failure:
+        if forgotten(failure):
+            log_forgotten(interaction)
+        else:
+            log.warning("could not answer %s with no choices: %s", what_was_asked(interaction), failure)
+
+
+def _missing(interaction: discord.Interaction) -> BadOption | None:
+    """The refusal for a required option a (crafted) interaction left out, worded as the console words it."""
+    command = interaction.command
+    spec = COMMANDS.get(command.qualified_name) if command is not None else None
+    return spec.missing(set(vars(interaction.namespace))) if spec is not None else None
 
 
 class OpenCupTree(app_commands.CommandTree["OpenCupBot"]):
     """The command tree, with one error handler for every command."""
 
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        """Let every command through; an autocomplete only when it can get choices, else it gets none."""
+        if interaction.type is not discord.InteractionType.autocomplete:
+            return True
+        reason = unanswerable_autocomplete(interaction)
+        if reason is None:
+            return True
+        log.info("autocomplete for %s answered with no choices (user %s)", reason, interaction.user.id)
+        await no_choices(interaction)
+        return False
+
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError, /
     ) -> None:
-        """Turn typed errors into friendly ephemeral replies; log anything else and say so."""
+        """Turn typed errors into friendly ephemeral replies; log anything else and say so.
+
+        An autocomplete is only ever answered with choices (none); an interaction Discord has forgotten (it
+        was not answered within 3 s) is one WARNING line and no second reply.
+        """
         cause = unwrap(error)
+        if forgotten(cause):
+            log_forgotten(interaction)
+            return
+        if interaction.type is discord.InteractionType.autocomplete:
+            log.error("autocomplete for %s failed", what_was_asked(interaction), exc_info=cause)
+            await no_choices(interaction)
+            return
+        try:
+            await self._explain(interaction, cause)
+        except discord.HTTPException as failure:
+            if forgotten(failure):
+                log_forgotten(interaction)
+            else:
+                log.exception("could not tell the user what went wrong with %s", what_was_asked(interaction))
+
+    async def _explain(self, interaction: discord.Interaction, cause: BaseException) -> None:
+        """Tell the user what went wrong (offer a menu when the club was ambiguous)."""
         if isinstance(cause, AmbiguousTeam) and isinstance(interaction.command, app_commands.Command):
             await self._offer_choice(interaction, interaction.command, cause)
         elif isinstance(cause, AnswerError):
             await respond(interaction, content=error_text(cause), ephemeral=True)
         elif isinstance(cause, app_commands.CheckFailure):
             await respond(interaction, content="You can't use this command here.", ephemeral=True)
+        elif isinstance(cause, app_commands.CommandSignatureMismatch) and (missing := _missing(interaction)):
+            log.info(
+                "%s arrived without a required option (user %s)",
+                what_was_asked(interaction),
+                interaction.user.id,
+            )
+            await respond(interaction, content=error_text(missing), ephemeral=True)
+        elif isinstance(cause, app_commands.CommandNotFound | app_commands.CommandSignatureMismatch):
+            log.info("%s is not a command (user %s)", what_was_asked(interaction), interaction.user.id)
+            await respond(interaction, content=NOT_A_COMMAND, ephemeral=True)
         else:
-            options = getattr(interaction, "data", {}) or {}
+            options = interaction_data(interaction)
             log.error(
                 "command %s failed (user %s, guild %s, channel %s, options %s)",
                 getattr(interaction.command, "qualified_name", "?"),
@@ -82,10 +188,7 @@ class OpenCupTree(app_commands.CommandTree["OpenCupBot"]):
                 json.dumps(options.get("options", []))[:500],
                 exc_info=cause,
             )
-            try:
-                await respond(interaction, content=SOMETHING_WENT_WRONG, ephemeral=True)
-            except discord.HTTPException:
-                log.exception("could not even say that something went wrong")
+            await respond(interaction, content=SOMETHING_WENT_WRONG, ephemeral=True)
 
     async def _offer_choice(
         self,
@@ -105,13 +208,18 @@ class OpenCupTree(app_commands.CommandTree["OpenCupBot"]):
             except Exception as failure:
                 await self.on_error(picked, failure)  # type: ignore[arg-type]
             try:
-                await interaction.edit_original_response(content=f"You picked **{team}**.", view=None)
+                closed = f"You picked **{team}**."
+                if picker.message is not None:
+                    await picker.message.edit(content=closed, view=None)
+                else:
+                    await interaction.edit_original_response(content=closed, view=None)
             except discord.HTTPException:
                 log.debug("the pick menu could not be closed", exc_info=True)
 
-        picker = TeamPicker(owner_id=interaction.user.id, candidates=error.candidates, on_pick=answer_with)
+        asker, candidates = interaction.user.id, error.candidates
+        picker = TeamPicker(owner_id=asker, candidates=candidates, on_pick=answer_with, timeout=PICK_TIMEOUT)
         self.client.open_views.add(picker)
-        await respond(interaction, content=error_text(error), view=picker, ephemeral=True)
+        picker.message = await respond(interaction, content=error_text(error), view=picker, ephemeral=True)
 
 
 class OpenCupBot(commands.AutoShardedBot):
@@ -178,6 +286,27 @@ class OpenCupBot(commands.AutoShardedBot):
             await self.store.set_meta(key, digest)
             self.synced_scopes.append(scope)
             log.info("synced %d commands to %s", len(json.loads(payload)), scope)
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Tell whoever pressed one of this bot's menus that no live menu took to ask again (ephemerally).
+
+        Such a menu expired, was used already or was sent before a restart, or the press was forged.
+        """
+        if interaction.type is not discord.InteractionType.component:
+            return
+        custom_id = str(interaction_data(interaction).get("custom_id", ""))
+        if not custom_id.startswith(CUSTOM_ID_PREFIX) or claimed(interaction):
+            return
+        if interaction.response.is_done():
+            return
+        log.info("press on %r, which no live menu holds (user %s)", custom_id[:100], interaction.user.id)
+        try:
+            await interaction.response.send_message(EXPIRED_MENU, ephemeral=True)
+        except discord.HTTPException as failure:
+            if forgotten(failure):
+                log_forgotten(interaction)
+            else:
+                log.warning("could not say that a menu expired: %s", failure)
 
     async def close(self) -> None:
         """Stop open menus, log out, then release the store if it is the bot's own."""

@@ -137,9 +137,10 @@ def command_lines(stream: BinaryIO) -> Iterator[str]:
 
 
 async def run_console(
-    store: Store, commands: Iterable[str], *, as_json: bool, out: TextIO = sys.stdout
+    store: Store, commands: Iterable[str], *, as_json: bool, out: TextIO | None = None
 ) -> int:
     """Answer each command; 0 when all were answered, 1 when any could not be."""
+    out = out or sys.stdout  # looked up now: a caller (or a test harness) may have replaced it
     status = 0
     first = True
     for line in commands:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from functools import singledispatch
@@ -24,6 +23,7 @@ from bot.answers.models import (
 )
 from bot.answers.standing import counted
 from bot.answers.stats import StatsAnswer
+from bot.render.menus import CUSTOM_ID_PREFIX, AskerMenu
 from bot.render.paging import byes_elsewhere, round_pages
 from bot.render.text import (
     club_lines,
@@ -170,36 +170,32 @@ def error_text(error: AnswerError) -> str:
 
 
 Pick = Callable[[discord.Interaction, str], Awaitable[None]]
+NOT_OFFERED = "Pick one of the clubs in the menu, or ask again with more of the club's name."
 
 
-class TeamPicker(discord.ui.View):
-    """An ephemeral menu of candidate clubs; only the person who asked may pick."""
+class TeamPicker(AskerMenu):
+    """An ephemeral menu of candidate clubs; only the person who asked may pick; it goes grey on expiry."""
 
     def __init__(self, *, owner_id: int, candidates: list[str], on_pick: Pick, timeout: float = 180) -> None:
         """Offer `candidates` (at most 25) to user `owner_id`; `on_pick` answers with the chosen club."""
-        super().__init__(timeout=timeout)
-        self.owner_id = owner_id
+        super().__init__(owner_id=owner_id, timeout=timeout)
         self.on_pick = on_pick
         options = [discord.SelectOption(label=_clip(name, 100), value=name[:100]) for name in candidates[:25]]
         self.menu: discord.ui.Select[TeamPicker] = discord.ui.Select(
-            placeholder="Pick the club you meant", options=options, custom_id="opencup:pick"
+            placeholder="Pick the club you meant", options=options, custom_id=f"{CUSTOM_ID_PREFIX}pick"
         )
         # discord.py supports setting an item's callback per instance; its stubs declare only a method.
         self.menu.callback = self._picked  # type: ignore[method-assign]
         self.add_item(self.menu)
 
-    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
-        """Only the person who asked may pick."""
-        if interaction.user.id != self.owner_id:
-            await interaction.response.send_message(
-                "This menu belongs to someone else's question.", ephemeral=True
-            )
-            return False
-        return True
-
     async def _picked(self, interaction: discord.Interaction) -> None:
+        values = self.menu.values
+        offered = {option.value for option in self.menu.options}
+        if len(values) != 1 or values[0] not in offered:  # a forged press: the menu stays live
+            await interaction.response.send_message(NOT_OFFERED, ephemeral=True)
+            return
         self.stop()
-        await self.on_pick(interaction, self.menu.values[0])
+        await self.on_pick(interaction, values[0])
 
 
 LINES_PER_PAGE = 12
@@ -319,53 +315,39 @@ def _(answer: EligibleAnswer) -> list[discord.Embed]:
     return _pages(head, [_safe(line) for line in lines], colour=colour, footer=f"{answer.season} rules")
 
 
-class PageTurner(discord.ui.View):
+class PageTurner(AskerMenu):
     """◀ ▶ buttons over pages; only the person who asked may turn them; they go grey when the view expires."""
+
+    refusal = "Only the person who asked can turn these pages."
 
     def __init__(self, *, owner_id: int, pages: list[discord.Embed], timeout: float = 300) -> None:
         """Turn through `pages` for user `owner_id`."""
-        super().__init__(timeout=timeout)
-        self.owner_id = owner_id
+        super().__init__(owner_id=owner_id, timeout=timeout)
         self.pages = pages
         self.at = 0
-        self.message: discord.InteractionMessage | None = None
         self._sync()
 
     def _sync(self) -> None:
         self.previous.disabled = self.at == 0
         self.next.disabled = self.at >= len(self.pages) - 1
 
-    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
-        """Only the person who asked may turn the pages."""
-        if interaction.user.id != self.owner_id:
-            await interaction.response.send_message(
-                "Only the person who asked can turn these pages.", ephemeral=True
-            )
-            return False
-        return True
-
     async def _show(self, interaction: discord.Interaction, step: int) -> None:
         self.at = max(0, min(len(self.pages) - 1, self.at + step))
         self._sync()
         await interaction.response.edit_message(embed=self.pages[self.at], view=self)
 
-    @discord.ui.button(label="◀", style=discord.ButtonStyle.secondary, custom_id="opencup:page:previous")
+    @discord.ui.button(
+        label="◀", style=discord.ButtonStyle.secondary, custom_id=f"{CUSTOM_ID_PREFIX}page:previous"
+    )
     async def previous(
         self, interaction: discord.Interaction, _button: discord.ui.Button[PageTurner]
     ) -> None:
         """Show the page before."""
         await self._show(interaction, -1)
 
-    @discord.ui.button(label="▶", style=discord.ButtonStyle.secondary, custom_id="opencup:page:next")
+    @discord.ui.button(
+        label="▶", style=discord.ButtonStyle.secondary, custom_id=f"{CUSTOM_ID_PREFIX}page:next"
+    )
     async def next(self, interaction: discord.Interaction, _button: discord.ui.Button[PageTurner]) -> None:
         """Show the page after."""
         await self._show(interaction, 1)
-
-    async def on_timeout(self) -> None:
-        """Grey the buttons out, so an expired menu says so instead of failing."""
-        for item in self.children:
-            if isinstance(item, discord.ui.Button):
-                item.disabled = True
-        if self.message is not None:
-            with contextlib.suppress(discord.HTTPException):  # the message may have been deleted meanwhile
-                await self.message.edit(view=self)

@@ -24,7 +24,9 @@ async def send_answer(
         await interaction.response.send_message(embed=pages[0], ephemeral=ephemeral)
         return
     turner = PageTurner(owner_id=interaction.user.id, pages=pages, timeout=PAGE_TIMEOUT)
-    await interaction.response.send_message(embed=pages[0], view=turner, ephemeral=ephemeral)
-    turner.message = await interaction.original_response()
+    sent = await interaction.response.send_message(embed=pages[0], view=turner, ephemeral=ephemeral)
+    # Discord returns the message with the answer; ask for it only if it did not (it always does today).
+    message = sent.resource if isinstance(sent.resource, discord.InteractionMessage) else None
+    turner.message = message or await interaction.original_response()
     bot: OpenCupBot = interaction.client  # type: ignore[assignment]
     bot.open_views.add(turner)

@@ -7,7 +7,7 @@ import pytest
 from bot.answers.commands import COMMANDS
 from bot.answers.errors import BadOption
 from bot.client import OpenCupBot
-from tests.support.loopback_discord import LoopbackDiscord
+from tests.support.loopback_discord import ABSENT, LoopbackDiscord
 
 # (command, valid options to type the interaction with, the values a forger puts in instead, what is said)
 CRAFTED = [
@@ -73,3 +73,22 @@ def test_every_option_of_the_table_is_checked_for_its_kind() -> None:
             with pytest.raises(BadOption, match="takes"):
                 option.check(value)
 
+
+
+@pytest.mark.parametrize(
+    ("command", "options", "left_out"),
+    [
+        ("path", {"team": "folsom"}, "team"),
+        ("round", {"number": 2}, "number"),
+        ("eligible club", {"division": "open"}, "division"),
+    ],
+)
+async def test_a_missing_required_option_is_a_friendly_refusal(
+    live: tuple[LoopbackDiscord, OpenCupBot], command: str, options: dict[str, object], left_out: str
+) -> None:
+    """An interaction without a required option is told what is missing, not 'something went wrong'."""
+    fake, _bot = live
+    response = await fake.slash(command, options, forged={left_out: ABSENT})
+    shown = response.content.replace("\\", "")
+    assert response.ephemeral and f"/{command} needs '{left_out}'" in shown, shown
+    assert "Something went wrong" not in shown

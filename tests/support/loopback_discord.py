@@ -47,9 +47,11 @@ The public API of :class:`LoopbackDiscord`:
 * driving it: ``await fake.slash(path, options, user=, guild=, channel=, followups=)`` returns an
   :class:`InteractionResponse`; ``await fake.autocomplete(path, focused=, value=, options=)`` returns the
   choices; ``await fake.press(message_or_response, custom_id=, values=)`` clicks a button or picks from a
-  select; ``await fake.submit_modal(response, {custom_id: text})``; the ``push_*`` variants push without
-  waiting and ``await fake.response_to(interaction)`` collects the answer; ``await fake.dispatch(event,
-  data)`` sends any other gateway event.
+  select; crafted interactions, as a modified client could send them: ``slash(..., forged=)`` (option
+  values), ``autocomplete(..., tamper=)`` (any change to the ``data``), ``press(..., forged=)`` (missing or
+  disabled components, values not offered); ``await fake.submit_modal(response, {custom_id: text})``;
+  the ``push_*`` variants push without waiting and ``await fake.response_to(interaction)`` collects the
+  answer; ``await fake.dispatch(event, data)`` sends any other gateway event.
 * what was recorded: ``synced_commands`` (``None`` = global, else guild id → stored command list),
   ``sync_calls``, ``interactions``, ``messages`` (channel and DM messages), ``sent`` (every message the bot
   created, interaction answers included), ``mention_log`` (the ``allowed_mentions`` of every message sent
@@ -2678,14 +2680,22 @@ class LoopbackDiscord:
         guild: Any = _DEFAULT,
         channel: Any = None,
         locale: str = "en-US",
+        tamper: Callable[[dict[str, Any]], None] | None = None,
     ) -> PushedInteraction:
-        """Push an autocomplete interaction (``focused`` being typed as ``value``) without waiting."""
+        """Push an autocomplete interaction (``focused`` being typed as ``value``) without waiting.
+
+        ``tamper`` is called with the interaction's ``data`` once it was built and checked against the synced
+        definition, to change it as a modified client could (rename the command, move or drop the focus):
+        the bot must still answer with choices (type 8), never with a message.
+        """
         who = self._pick_user(user)
         where = self._pick_guild(guild)
         channel_id = self._pick_channel(where, channel, who)
         data, top, focused_type = self._command_data(
             path, options, where, focused=focused, focused_value=value
         )
+        if tamper is not None:
+            tamper(data)
         payload = self._interaction_payload(
             AUTOCOMPLETE,
             data,
@@ -2718,10 +2728,19 @@ class LoopbackDiscord:
         channel: Any = None,
         locale: str = "en-US",
         timeout: float = 5.0,
+        tamper: Callable[[dict[str, Any]], None] | None = None,
     ) -> list[dict[str, Any]]:
         """Type ``value`` into option ``focused`` of ``/path``; return the choices the bot offered."""
         inter = await self.push_autocomplete(
-            path, focused, value, options, user=user, guild=guild, channel=channel, locale=locale
+            path,
+            focused,
+            value,
+            options,
+            user=user,
+            guild=guild,
+            channel=channel,
+            locale=locale,
+            tamper=tamper,
         )
         response = await self.response_to(inter, timeout=timeout)
         return response.choices
@@ -2734,14 +2753,33 @@ class LoopbackDiscord:
         *,
         user: Any = None,
         locale: str = "en-US",
+        forged: Mapping[str, Any] | None = None,
     ) -> PushedInteraction:
-        """Push a component interaction (button click or select choice) without waiting."""
+        """Push a component interaction (button click or select choice) without waiting.
+
+        ``forged`` (a mapping, possibly empty) sends the press although Discord's client would not: the
+        component may be missing from the message or disabled, and the values need not be offered or
+        counted right; its entries then replace fields of the interaction's ``data`` (``custom_id``,
+        ``values``, ``component_type``), e.g. ``{"values": []}``.  A press on a missing component goes out
+        as a button unless ``values`` or ``component_type`` say otherwise.  Discord documents no promise
+        that its servers refuse such presses, so a bot must answer them sensibly.
+        """
         target = message.message if isinstance(message, InteractionResponse) else message
         if target is None:
             raise ValueError("that response created no message to press on")
         if target.deleted:
             raise ValueError(f"message {target.id} was deleted")
         component = target.find_component(custom_id)
+        if forged is not None:
+            select = values is not None or "values" in forged
+            sent: dict[str, Any] = {
+                "custom_id": custom_id,
+                "component_type": (component or {}).get("type", 3 if select else 2),
+            }
+            if values is not None:
+                sent["values"] = list(values)
+            sent.update(forged)
+            return await self._push_component(target, sent, user=user, locale=locale)
         if component is None:
             raise ValueError(
                 f"message {target.id} has no component {custom_id!r} (it has {target.custom_ids})"
@@ -2766,6 +2804,11 @@ class LoopbackDiscord:
             data["values"] = list(values)
         else:
             raise NotImplementedError(f"pressing component type {kind} is not supported")
+        return await self._push_component(target, data, user=user, locale=locale)
+
+    async def _push_component(
+        self, target: SentMessage, data: dict[str, Any], *, user: Any, locale: str
+    ) -> PushedInteraction:
         inter_user = target.interaction.user if user is None and target.interaction is not None else None
         who = inter_user or self._pick_user(user)
         guild, _, _ = self._locate_channel(target.channel_id)
@@ -2794,9 +2837,10 @@ class LoopbackDiscord:
         locale: str = "en-US",
         followups: int = 0,
         timeout: float = 5.0,
+        forged: Mapping[str, Any] | None = None,
     ) -> InteractionResponse:
         """Click button ``custom_id`` (or choose ``values`` in that select) ; return the answer."""
-        inter = await self.push_press(message, custom_id, values, user=user, locale=locale)
+        inter = await self.push_press(message, custom_id, values, user=user, locale=locale, forged=forged)
         return await self.response_to(inter, followups=followups, timeout=timeout)
 
     async def submit_modal(

@@ -286,6 +286,26 @@ async def test_select_and_button_presses() -> None:
 
 
 @pytest.mark.asyncio
+async def test_crafted_presses_and_autocompletes_go_out_as_crafted() -> None:
+    """``press(forged=)`` skips the client's checks and sends the fields given; ``tamper`` edits the data."""
+    async with running() as (fake, _bot):
+        resp = await fake.slash("pick")
+        empty = await fake.push_press(resp, "season", forged={"values": []})
+        assert empty.payload["data"] == {"custom_id": "season", "component_type": 3, "values": []}
+        odd = await fake.push_press(resp, "season", ["1999"], forged={})
+        assert odd.payload["data"]["values"] == ["1999"]
+        missing = await fake.push_press(resp, "nope", forged={"custom_id": "other"})
+        assert missing.payload["data"] == {"custom_id": "other", "component_type": 2}
+        assert missing.payload["message"]["id"] == str(resp.message.id)
+
+        def rename(data: dict[str, object]) -> None:
+            data["name"] = "gone"
+
+        renamed = await fake.push_autocomplete("team show", "team", "f", tamper=rename)
+        assert renamed.payload["data"]["name"] == "gone" and renamed.type == 4
+
+
+@pytest.mark.asyncio
 async def test_defer_then_followups_with_a_file() -> None:
     """A deferral (type 5) is completed by the first follow-up, which carries a multipart file."""
     async with running() as (fake, _bot):

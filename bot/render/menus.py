@@ -1,0 +1,133 @@
+"""Menus (discord.py views) the bot sends, and the answer every press on them gets, live or not.
+
+Every custom_id the bot sends starts with :data:`CUSTOM_ID_PREFIX`.  A live menu *claims* each press that
+discord.py hands it (first thing in :meth:`AskerMenu.interaction_check`, before anything can suspend); a press
+carrying the prefix that no live menu claimed — the menu timed out, was used already, was sent before a
+restart, or the press was forged — is answered with :data:`EXPIRED_MENU` by the bot's catch-all listener
+(`OpenCupBot.on_interaction`).  discord.py creates the menu's task before it dispatches the ``interaction``
+event, and asyncio runs tasks in the order they were created, so the claim is always made first.  Every
+menu the bot sends must therefore claim its presses: derive it from :class:`AskerMenu` (or call
+:func:`claim` first thing in its ``interaction_check``), or the catch-all would answer them a second time.
+
+An interaction Discord has forgotten (an initial answer after its 3 seconds is refused with 404, code 10062
+"Unknown interaction") cannot be answered at all: :func:`forgotten` recognises the refusal and
+:func:`log_forgotten` notes it in one WARNING line, with no traceback and no second reply.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Any, cast
+
+import discord
+
+log = logging.getLogger(__name__)
+
+CUSTOM_ID_PREFIX = "opencup:"
+EXPIRED_MENU = "This menu has expired. Ask your question again to get a fresh one."
+EXPIRED_PLACEHOLDER = "This menu has expired: ask again"
+MENU_FAILED = "Something went wrong on our side with this menu. It has been logged; please ask again."
+UNKNOWN_INTERACTION = 10062  # Discord's code for an interaction it no longer knows
+RESPONSE_WINDOW = 3.0  # seconds Discord waits for an interaction's first answer
+_CLAIMED = "opencup:claimed"  # the key in Interaction.extras that a live menu sets
+
+
+def claim(interaction: discord.Interaction) -> None:
+    """Mark a press as taken by a live menu, so that the catch-all leaves it alone."""
+    interaction.extras[_CLAIMED] = True
+
+
+def claimed(interaction: discord.Interaction) -> bool:
+    """Whether a live menu took this press."""
+    return bool(interaction.extras.get(_CLAIMED))
+
+
+def forgotten(error: BaseException) -> bool:
+    """Whether `error` is Discord refusing an answer because the interaction is unknown (expired)."""
+    return isinstance(error, discord.NotFound) and error.code == UNKNOWN_INTERACTION
+
+
+def interaction_data(interaction: discord.Interaction) -> dict[str, Any]:
+    """The interaction's raw ``data`` (empty for a ping)."""
+    return cast(dict[str, Any], interaction.data or {})
+
+
+def what_was_asked(interaction: discord.Interaction) -> str:
+    """The command (``/path``) or the component (``press on opencup:pick``) an interaction is about."""
+    command = interaction.command
+    if command is not None:
+        return f"/{command.qualified_name}"
+    data = interaction_data(interaction)
+    if "custom_id" in data:
+        return f"press on {data['custom_id']}"
+    if "name" in data:
+        return f"/{data['name']}"
+    return interaction.type.name
+
+
+def log_forgotten(interaction: discord.Interaction) -> None:
+    """One WARNING line for an interaction Discord forgot before it was answered; nothing is sent."""
+    age = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+    log.warning(
+        "interaction expired before it was answered: %s by user %s, %.1f s old "
+        "(Discord waits %g s); no reply sent",
+        what_was_asked(interaction),
+        interaction.user.id,
+        age,
+        RESPONSE_WINDOW,
+    )
+
+
+class AskerMenu(discord.ui.View):
+    """A menu that only the person who asked may use; it claims every press and greys out when it expires.
+
+    Subclasses give their items custom_ids starting with :data:`CUSTOM_ID_PREFIX`, set :attr:`refusal`
+    (what someone else is told), and set :attr:`message` once the menu is sent, so that it can be greyed out.
+    """
+
+    refusal = "This menu belongs to someone else's question."
+
+    def __init__(self, *, owner_id: int, timeout: float) -> None:
+        """A menu for user `owner_id` that stays live `timeout` seconds after its last use."""
+        super().__init__(timeout=timeout)
+        self.owner_id = owner_id
+        self.message: discord.InteractionMessage | discord.WebhookMessage | None = None
+
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        """Claim the press; only the person who asked may use the menu (anyone else is told so)."""
+        claim(interaction)  # before any await: the catch-all listener runs after this task's first step
+        if interaction.user.id != self.owner_id:
+            await interaction.response.send_message(self.refusal, ephemeral=True)
+            return False
+        return True
+
+    async def on_timeout(self) -> None:
+        """Grey every item out, so that an expired menu says so instead of looking live."""
+        for item in self.children:
+            if isinstance(item, discord.ui.Button):
+                item.disabled = True
+            elif isinstance(item, discord.ui.Select):
+                item.disabled = True
+                item.placeholder = EXPIRED_PLACEHOLDER
+        if self.message is not None:
+            with contextlib.suppress(discord.HTTPException):  # the message may have been deleted meanwhile
+                await self.message.edit(view=self)
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any], /
+    ) -> None:
+        """An expired press is one warning line; any other failure is logged and the user told kindly."""
+        if forgotten(error):
+            log_forgotten(interaction)
+            return
+        log.error(
+            "menu %s failed on %s (user %s)",
+            type(self).__name__,
+            what_was_asked(interaction),
+            interaction.user.id,
+            exc_info=error,
+        )
+        if not interaction.response.is_done():
+            with contextlib.suppress(discord.HTTPException):
+                await interaction.response.send_message(MENU_FAILED, ephemeral=True)
