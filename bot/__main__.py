@@ -29,6 +29,13 @@ def _parser() -> argparse.ArgumentParser:
         "none: read commands from standard input, one per line",
     )
     ask.add_argument("--json", action="store_true", help="print one JSON object per command")
+    ask.add_argument("--yes", action="store_true", help="apply writing commands (without it they preview)")
+    ask.add_argument(
+        "--as",
+        dest="actor",
+        metavar="NAME",
+        help="who makes the changes (default: console:<user>)",
+    )
     seed = commands.add_parser("import", help="read seed documents and write their seasons into data/")
     seed.add_argument("seeds", nargs="+", type=Path, help="seed-format text files")
     seed.add_argument(
@@ -45,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-async def _ask(commands: list[str], as_json: bool) -> int:
+async def _ask(commands: list[str], as_json: bool, *, apply: bool = False, actor: str | None = None) -> int:
     from bot.console import command_lines, run_console
     from bot.store.engine import DamagedStore, open_store
 
@@ -59,7 +66,7 @@ async def _ask(commands: list[str], as_json: bool) -> int:
     lines = [" ".join(commands)] if commands else command_lines(sys.stdin.buffer)
     try:
         async with open_store(settings.resolved_database_url(), settings.data_dir) as store:
-            return await run_console(store, lines, as_json=as_json)
+            return await run_console(store, lines, as_json=as_json, apply=apply, actor=actor)
     except DamagedStore as damaged:
         print(damaged, file=sys.stderr)
         return 1
@@ -208,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     action = args.action or "run"
     if action == "ask":
-        return asyncio.run(_ask(args.command, args.json))
+        return asyncio.run(_ask(args.command, args.json, apply=args.yes, actor=args.actor))
     if action == "import":
         return _import(args.seeds, force=args.force)
     if action == "check-data":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import io
 import json
 import logging
@@ -112,13 +113,21 @@ def _take(command: Command, raw: dict[str, str], name: str, value: str, *, quote
     raw[name] = value if quoted else value.strip()
 
 
-async def ask(store: Store, line: str) -> Reply:
+def local_operator() -> str:
+    """Who the console acts as by default: `console:<the OS user>`."""
+    return f"console:{getpass.getuser()}"
+
+
+async def ask(store: Store, line: str, *, apply: bool = False, actor: str | None = None) -> Reply:
     """Answer one command line; nothing typed, and no fault inside, ends in anything but a Reply."""
     command_name: str | None = None
     try:
         command_name, raw = parse_line(line)
         async with store.session() as session:
-            return Reply(command_name, answer=await COMMANDS[command_name].run(session, raw))
+            answer = await COMMANDS[command_name].run(
+                session, raw, apply=apply, actor=actor or local_operator()
+            )
+            return Reply(command_name, answer=answer)
     except AnswerError as error:
         return Reply(command_name, error=error)
     except Exception:
@@ -137,16 +146,25 @@ def command_lines(stream: BinaryIO) -> Iterator[str]:
 
 
 async def run_console(
-    store: Store, commands: Iterable[str], *, as_json: bool, out: TextIO | None = None
+    store: Store,
+    commands: Iterable[str],
+    *,
+    as_json: bool,
+    out: TextIO | None = None,
+    apply: bool = False,
+    actor: str | None = None,
 ) -> int:
-    """Answer each command; 0 when all were answered, 1 when any could not be."""
+    """Answer each command; 0 when all were answered, 1 when any could not be.
+
+    Writing commands preview; with `apply` they are applied, as `actor` (default: the local operator).
+    """
     out = out or sys.stdout  # looked up now: a caller (or a test harness) may have replaced it
     status = 0
     first = True
     for line in commands:
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        reply = await ask(store, line)
+        reply = await ask(store, line, apply=apply, actor=actor)
         status |= not reply.answered
         if as_json:
             out.write(json.dumps(reply.as_json(), ensure_ascii=False) + "\n")

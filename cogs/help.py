@@ -30,7 +30,7 @@ class HelpCog(commands.Cog):
     ) -> None:
         """Answer /help (only to the asker)."""
         async with self.bot.store.session() as session:
-            answer = await help_answer(session, command=command)
+            answer = await help_answer(session, command=command, discord_only=True)
         await send_answer(interaction, answer, ephemeral=True)
 
 

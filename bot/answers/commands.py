@@ -21,6 +21,7 @@ from bot.answers.eligible import eligible_club, eligible_league, eligible_team
 from bot.answers.errors import BadOption, UnknownCommand
 from bot.answers.path import path
 from bot.answers.qualifiers import qualifiers
+from bot.answers.report import history, report, season_new, undo
 from bot.answers.result import result
 from bot.answers.round import bracket, round_fixtures
 from bot.answers.stats import stats
@@ -144,6 +145,13 @@ class Command:
     options: tuple[Option, ...]
     answer: Answer
     example: str = ""
+    writes: bool = False  # it previews, and applies only when told (console: --yes)
+    moderators: bool = False  # for moderators only
+
+    @property
+    def on_discord(self) -> bool:
+        """Whether Discord offers it yet (moderators' commands are console-only until their cogs exist)."""
+        return not (self.moderators or self.writes)
 
     def option(self, name: str) -> Option | None:
         """The option called `name`, if the command has one."""
@@ -172,9 +180,12 @@ class Command:
                 return BadOption(f"/{self.name} needs '{option.name}': {option.description}.")
         return None
 
-    async def run(self, session: AsyncSession, raw: dict[str, str]) -> BaseModel:
-        """Answer with typed option values `raw`."""
-        return await self.answer(session, **self.arguments(raw))
+    async def run(
+        self, session: AsyncSession, raw: dict[str, str], *, apply: bool = False, actor: str = "console"
+    ) -> BaseModel:
+        """Answer with typed option values `raw`; a writing command previews, or applies as `actor`."""
+        extra: dict[str, Any] = {"apply": apply, "actor": actor} if self.writes else {}
+        return await self.answer(session, **self.arguments(raw), **extra)
 
 
 CLUB = "a club's name"
@@ -247,12 +258,17 @@ def help_line(command: Command) -> HelpLine:
     )
 
 
-async def help_answer(_session: AsyncSession, *, command: str | None = None) -> HelpAnswer:
-    """Every command with what it answers and one example; with `command`, that command in full."""
+async def help_answer(
+    _session: AsyncSession, *, command: str | None = None, discord_only: bool = False
+) -> HelpAnswer:
+    """Every command with what it answers and one example; with `command`, that command in full.
+
+    `discord_only` leaves out what Discord does not offer yet (the moderators' commands).
+    """
     if command:
         wanted = command_named(command)
         return HelpAnswer(commands=[help_line(wanted)], command=wanted.name)
-    return HelpAnswer(commands=[help_line(c) for c in COMMANDS.values()])
+    return HelpAnswer(commands=[help_line(c) for c in COMMANDS.values() if c.on_discord or not discord_only])
 
 
 _TABLE = (
@@ -387,7 +403,92 @@ _TABLE = (
         "standings_format:true fees_paid:true months_operating:12",
     ),
 )
-COMMANDS: dict[str, Command] = {command.name: command for command in _TABLE}
+_TEXT = 200  # characters: a note, a source
+_FIXTURE = Option(
+    "fixture", int, "the tie's number in its season", min_value=1, max_value=10_000, what="a fixture number"
+)
+_WRITING = (
+    Command(
+        "report",
+        "Enter or correct one tie's result (moderators): preview, then apply",
+        (
+            _FIXTURE,
+            replace(
+                TEAM,
+                name="home",
+                description="the home club (with away:, instead of fixture:)",
+                required=False,
+            ),
+            replace(TEAM, name="away", description="the away club", required=False),
+            Option("score", str, "home-away, e.g. 2-1", max_length=7),
+            Option("aet", bool, "decided in extra time"),
+            Option("penalties", str, "the shoot-out, home first, e.g. 4-3", max_length=7),
+            Option("forfeit", bool, "awarded by forfeit (name the winner)"),
+            Option("winner", str, "who went through: home, away or the club", max_length=NAME_LENGTH),
+            Option(
+                "status",
+                str,
+                "played (default), postponed, abandoned or annulled",
+                choices=("played", "postponed", "abandoned", "annulled"),
+            ),
+            Option("date", dt.date, "the day it was (or will be) played, YYYY-MM-DD", max_length=10),
+            Option("note", str, "why, or anything fans should know", max_length=_TEXT),
+            Option("source", str, "where the result comes from: a link or words", max_length=_TEXT),
+            Option("overwrite", bool, "replace a result already entered"),
+            Option(
+                "version", int, "the fixture version the preview showed", min_value=0, max_value=1_000_000
+            ),
+            SEASON_ANY,
+        ),
+        report,
+        "/report fixture:88 score:2-2 penalties:4-3 overwrite:true season:2024",
+        writes=True,
+    ),
+    Command(
+        "undo",
+        "Revert one change (moderators), as a new revision: by default your last",
+        (
+            Option("revision", int, "the revision to revert", min_value=1, max_value=2**31 - 1),
+            Option("force", bool, "undo even if the tie changed again since"),
+        ),
+        undo,
+        "/undo revision:12",
+        writes=True,
+    ),
+    Command(
+        "history",
+        "The changes moderators made, newest first",
+        (
+            replace(_FIXTURE, description="only this tie"),
+            replace(TEAM, name="team", description="only this club's ties", required=False),
+            SEASON_ANY,
+            Option("by", str, "only this moderator's changes", max_length=NAME_LENGTH),
+        ),
+        history,
+        "/history fixture:88",
+        moderators=True,
+    ),
+    Command(
+        "season new",
+        "Start a season by hand (moderators)",
+        (
+            Option(
+                "year",
+                int,
+                "the tournament year",
+                required=True,
+                min_value=1914,
+                max_value=2100,
+                what="a year",
+            ),
+            Option("title", str, "its title (default: 'YEAR U.S. Open Cup qualification')", max_length=_TEXT),
+        ),
+        season_new,
+        "/season new year:2026",
+        writes=True,
+    ),
+)
+COMMANDS: dict[str, Command] = {command.name: command for command in (*_TABLE, *_WRITING)}
 
 
 def groups() -> dict[str, list[str]]:

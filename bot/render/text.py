@@ -23,6 +23,7 @@ from bot.answers.models import (
     RoundMatch,
     TeamAnswer,
 )
+from bot.answers.report import FixtureView, HistoryAnswer, WriteAnswer
 from bot.answers.standing import (
     counted,
     eliminated_words,
@@ -401,3 +402,35 @@ def render_error(error: AnswerError) -> str:
     if error.candidates:
         return f"{error.message}\n" + "\n".join(f"  - {name}" for name in error.candidates)
     return error.message
+
+
+def fixture_words(view: FixtureView) -> str:
+    """A tie with its number, round and season, for a writing command's preview."""
+    return f"#{view.number} · {view.season} round {view.round} · {tie_words(view)}"
+
+
+@render_text.register
+def _(answer: WriteAnswer) -> str:
+    lines = [
+        "applied" + (f" as revision {answer.revision}" if answer.revision else "")
+        if answer.applied
+        else f"preview (nothing changed yet) — {answer.confirm}"
+    ]
+    if answer.before is not None:
+        lines.append("before: " + fixture_words(answer.before))
+    if answer.fixture is not None:
+        lines.append("after:  " + fixture_words(answer.fixture))
+    lines += [f"  → {effect}" for effect in answer.effects]
+    lines.append(f"by {answer.actor}")
+    return "\n".join(lines)
+
+
+@render_text.register
+def _(answer: HistoryAnswer) -> str:
+    if not answer.revisions:
+        return "No changes by moderators yet."
+    return "\n".join(
+        f"#{line.id} · {line.at:%Y-%m-%d %H:%M} · {line.actor} · fixture {line.fixture}: {line.change}"
+        + (f" — {line.why}" if line.why else "")
+        for line in answer.revisions
+    )

@@ -16,7 +16,6 @@ from bot.names import AliasRule, NameBook, propose_matches
 from bot.seasons.facts import (
     UNNAMED_PREFIX,
     ByeFacts,
-    DecidedBy,
     Finding,
     FixtureFacts,
     LeagueFacts,
@@ -25,6 +24,7 @@ from bot.seasons.facts import (
     TeamFacts,
     Track,
 )
+from bot.seasons.outcome import BadResult, settle
 
 MONTHS = {
     name: number
@@ -412,38 +412,33 @@ class SeedReader:
         )
         if day is None:
             self.warn(f"round {number}: match has no date line before it: {line}")
-        if match.group("hr"):
-            home_won = match.group("hr").upper() == "W"
-            if home_won == (match.group("ar").upper() == "W"):
-                self.error(f"round {number}: forfeit with no single winner: {line}")
-                return
-            fixture.decided_by = DecidedBy.FORFEIT
-            fixture.winner = home if home_won else away
-        else:
-            home_score, away_score = int(match.group("hs")), int(match.group("as"))
-            if "forfeit" in notes:
-                fixture.decided_by = DecidedBy.FORFEIT
-                fixture.note = f"awarded {home_score}-{away_score}"
-                if home_score == away_score:
-                    self.error(f"round {number}: forfeit with a level score: {line}")
-                    return
-                fixture.winner = home if home_score > away_score else away
+        try:
+            if match.group("hr"):
+                home_won = match.group("hr").upper() == "W"
+                if home_won == (match.group("ar").upper() == "W"):
+                    raise BadResult("a forfeit with no single winner")
+                outcome = settle(score=None, forfeit=True, winner="home" if home_won else "away")
+            elif "forfeit" in notes:
+                awarded = f"{match.group('hs')}-{match.group('as')}"
+                fixture.note = f"awarded {awarded}"
+                outcome = settle(score=awarded, forfeit=True)
             else:
-                fixture.home_score, fixture.away_score = home_score, away_score
-                fixture.extra_time = "a" in notes and "e" in notes and "t" in notes and "forfeit" not in notes
+                fixture.home_score, fixture.away_score = int(match.group("hs")), int(match.group("as"))
+                fixture.extra_time = "a" in notes and "e" in notes and "t" in notes
                 shootout = _PENALTIES.search(notes)
-                if home_score != away_score:
-                    fixture.decided_by = DecidedBy.EXTRA_TIME if fixture.extra_time else DecidedBy.REGULATION
-                    fixture.winner = home if home_score > away_score else away
-                elif shootout:
-                    fixture.decided_by = DecidedBy.PENALTIES
-                    fixture.penalties = f"{shootout.group(1)}-{shootout.group(2)}"
-                    home_won = int(shootout.group(1)) > int(shootout.group(2))
-                    fixture.winner = home if home_won else away
-                else:
-                    # Level and no shootout written: the winner is whoever plays on (inferred later).
-                    fixture.decided_by = DecidedBy.PENALTIES
-                    fixture.penalties = "unknown"
+                # Level with no shoot-out written: the winner is whoever plays on (inferred later).
+                outcome = settle(
+                    score=f"{fixture.home_score}-{fixture.away_score}",
+                    extra_time=fixture.extra_time,
+                    penalties=f"{shootout.group(1)}-{shootout.group(2)}" if shootout else None,
+                    allow_unknown_winner=True,
+                )
+        except BadResult as bad:
+            self.error(f"round {number}: {bad}: {line}")
+            return
+        fixture.decided_by, fixture.penalties = outcome.decided_by, outcome.penalties
+        if outcome.winner is not None:
+            fixture.winner = home if outcome.winner == "home" else away
         self.fixtures.append(fixture)
 
     def _read_national_league(self, section: _Section) -> None:

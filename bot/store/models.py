@@ -129,6 +129,7 @@ class Fixture(SQLModel, table=True):
     note: str = ""
     entered_at: dt.datetime | None = _when()
     entered_by: str = ""
+    version: int = 0  # raised by every change, so a confirmation can name the state it previewed
 
 
 class Bye(SQLModel, table=True):
@@ -143,15 +144,25 @@ class Bye(SQLModel, table=True):
 
 
 class Revision(SQLModel, table=True):
-    """One change to a fixture: before and after, who, when and why (undo replays it backwards)."""
+    """One change to the facts (a fixture, a bye, an entry, a season): before and after, who, when, why.
 
+    Revisions are never deleted or rewritten: undo is a new revision that puts `before` back.
+    """
+
+    __table_args__ = (UniqueConstraint("request"),)
     id: int | None = Field(default=None, primary_key=True)
-    fixture_id: int = Field(foreign_key="fixture.id", index=True, ondelete="CASCADE")
+    season_id: int | None = Field(default=None, foreign_key="season.id", index=True, ondelete="CASCADE")
+    fixture_id: int | None = Field(default=None, foreign_key="fixture.id", index=True, ondelete="CASCADE")
+    fixture_number: int | None = None
+    kind: str = "fixture"  # fixture / bye / entry / season
     before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     actor: str
     at: dt.datetime | None = _when(nullable=False)
     why: str = ""
+    request: str | None = None  # the request it came from (an interaction id): applied once at most
+    undoes: int | None = None  # the revision this one reverts
+    store_version: int = 0  # the store version this change made
 
 
 class Follow(SQLModel, table=True):

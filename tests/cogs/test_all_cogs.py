@@ -67,10 +67,12 @@ async def test_synced_commands_equal_the_command_table(store: Store) -> None:
     """Names, types, required, limits, choices and descriptions come from one table, on every face."""
     bot = await loaded_bot(store)
     leaves = {c.qualified_name: c for c in bot.tree.walk_commands() if isinstance(c, app_commands.Command)}
-    assert set(leaves) == set(COMMANDS), (
+    assert set(leaves) == {name for name, spec in COMMANDS.items() if spec.on_discord}, (
         "every Discord command is in the table, and every table command on Discord"
     )
     for name, spec in COMMANDS.items():
+        if not spec.on_discord:
+            continue  # the moderators' commands are console-only until their Discord faces exist
         payload = leaves[name].to_dict(bot.tree)
         assert payload["description"] == spec.description, name
         assert 1 <= len(spec.description) <= 100, name
