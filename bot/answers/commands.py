@@ -21,7 +21,7 @@ from bot.answers.eligible import eligible_club, eligible_league, eligible_team
 from bot.answers.errors import BadOption, UnknownCommand
 from bot.answers.path import path
 from bot.answers.qualifiers import qualifiers
-from bot.answers.report import history, report, season_new, undo
+from bot.answers.report import bye, fixture_new, history, report, season_new, undo
 from bot.answers.result import result
 from bot.answers.round import bracket, round_fixtures
 from bot.answers.stats import stats
@@ -442,6 +442,31 @@ _WRITING = (
         ),
         report,
         "/report fixture:88 score:2-2 penalties:4-3 overwrite:true season:2024",
+        writes=True,
+    ),
+    Command(
+        "fixture",
+        "Draw a tie of a round (moderators): a side may be 'winner of N'",
+        (
+            replace(ROUND, name="round"),
+            replace(TEAM, name="home", description="the home club, or 'winner of N' (fixture N's winner)"),
+            replace(TEAM, name="away", description="the away club, or 'winner of N'"),
+            Option("date", dt.date, "the day it is to be played, YYYY-MM-DD", max_length=10),
+            Option("kickoff", str, "the kick-off with its zone, e.g. 2024-03-19T19:30-05:00", max_length=40),
+            Option("venue", str, "where it is played", max_length=_TEXT),
+            Option("new_club", bool, "a club the records do not hold yet: create it"),
+            SEASON_ANY,
+        ),
+        fixture_new,
+        "/fixture round:3 home:winner of 60 away:winner of 61 season:2024",
+        writes=True,
+    ),
+    Command(
+        "bye",
+        "A club goes through a round without playing (moderators)",
+        (replace(ROUND, name="round"), replace(TEAM, name="team", description="the club"), SEASON_ANY),
+        bye,
+        "/bye round:2 team:folsom season:2024",
         writes=True,
     ),
     Command(

@@ -13,13 +13,22 @@ from pydantic import BaseModel, Field
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.answers.errors import AnswerError, BadOption
+from bot.answers.errors import AnswerError, BadOption, TeamNotFound
 from bot.answers.lookup import find_season, find_team, season_years, snapshot
 from bot.answers.models import RoundMatch
 from bot.answers.round import round_match
 from bot.seasons.outcome import BadResult, settle
 from bot.store.models import Fixture, Revision, Season, Team
-from bot.store.writes import WriteRefused, change_fixture, create_season, undo_revision
+from bot.store.writes import (
+    Side,
+    WriteRefused,
+    add_bye,
+    change_fixture,
+    create_season,
+    schedule_fixture,
+    undo_revision,
+)
+from bot.store.writes import new_club as new_club_named
 from bot.store.writes import snapshot as fixture_snapshot
 
 Status = Literal["played", "postponed", "abandoned", "annulled"]
@@ -472,6 +481,129 @@ async def season_new(
                 title=title or f"{year} U.S. Open Cup qualification",
                 actor=actor,
                 request=request,
+            )
+        except WriteRefused as refused:
+            raise Refused(refused.code, refused.message) from None
+        answer.applied, answer.revision, answer.confirm = True, made.id, ""
+    return answer
+
+
+async def _side(session: AsyncSession, text: str, *, new_club: bool) -> Side:
+    """'winner of 12' (or 'winner of fixture 12'), a club in the records, or (asked for) a new club."""
+    words = text.lower().replace("fixture", "").split()
+    if len(words) == 3 and words[:2] == ["winner", "of"] and words[2].isascii() and words[2].isdigit():
+        return Side(from_fixture=int(words[2]))
+    try:
+        return Side(team=await find_team(session, text))
+    except TeamNotFound as missing:
+        if not new_club:
+            hint = f" Did you mean {', '.join(missing.candidates)}?" if missing.candidates else ""
+            raise TeamNotFound(
+                f"No club called '{text}' is in the records.{hint} If it is a new club, add new_club:true.",
+                candidates=missing.candidates,
+            ) from None
+        return Side(team=await new_club_named(session=session, name=text.strip()))
+
+
+async def fixture_new(
+    session: AsyncSession,
+    *,
+    round: int,
+    home: str,
+    away: str,
+    date: dt.date | None = None,
+    kickoff: str | None = None,
+    venue: str = "",
+    new_club: bool = False,
+    season: int | None = None,
+    apply: bool = False,
+    actor: str = "console",
+    request: str | None = None,
+) -> WriteAnswer:
+    """Preview (or, with `apply`, draw) a tie of a season's round."""
+    held = await find_season(session, season)
+    when = None
+    if kickoff:
+        try:
+            when = dt.datetime.fromisoformat(kickoff)
+        except ValueError:
+            raise BadOption(
+                f"kickoff is a time with its zone, e.g. 2024-03-19T19:30-05:00, not '{kickoff}'."
+            ) from None
+        if when.tzinfo is None:
+            raise BadOption("kickoff needs its time zone, e.g. 2024-03-19T19:30-05:00 or ...Z for UTC.")
+    sides = (await _side(session, home, new_club=new_club), await _side(session, away, new_club=new_club))
+    if sides[0].team is not None and sides[1].team is not None and sides[0].team.id == sides[1].team.id:
+        raise Refused("bad_result", "A club cannot play itself: name two different clubs.")
+    for side in sides:
+        if (
+            side.from_fixture is not None
+            and (
+                await session.exec(
+                    select(Fixture).where(Fixture.season_id == held.id, Fixture.number == side.from_fixture)
+                )
+            ).first()
+            is None
+        ):
+            raise Refused("not_found", f"The {held.year} season has no fixture {side.from_fixture}.")
+    names = [s.team.name if s.team else f"winner of fixture {s.from_fixture}" for s in sides]
+    answer = WriteAnswer(
+        applied=False,
+        actor=actor,
+        confirm="apply with --yes",
+        effects=[
+            f"{held.year} round {round}: {names[0]} v {names[1]}"
+            + (f" on {date.isoformat()}" if date else "")
+        ],
+    )
+    if not apply:
+        await session.rollback()  # a new club made for the preview is not kept
+        return answer
+    made = await schedule_fixture(
+        session=session,
+        season=held,
+        round_number=round,
+        sides=sides,
+        date=date,
+        kickoff=when,
+        venue=venue,
+        actor=actor,
+        request=request,
+    )
+    tie = await session.get(Fixture, made.fixture_id)
+    assert tie is not None
+    answer.applied, answer.revision, answer.fixture, answer.confirm = (
+        True,
+        made.id,
+        await _view(session, tie),
+        "",
+    )
+    return answer
+
+
+async def bye(
+    session: AsyncSession,
+    *,
+    round: int,
+    team: str,
+    season: int | None = None,
+    apply: bool = False,
+    actor: str = "console",
+    request: str | None = None,
+) -> WriteAnswer:
+    """Preview (or, with `apply`, record) a club's bye through a round."""
+    held = await find_season(session, season)
+    club = await find_team(session, team)
+    answer = WriteAnswer(
+        applied=False,
+        actor=actor,
+        confirm="apply with --yes",
+        effects=[f"{club.name} goes through {held.year} round {round} without playing"],
+    )
+    if apply:
+        try:
+            made = await add_bye(
+                session=session, season=held, round_number=round, team=club, actor=actor, request=request
             )
         except WriteRefused as refused:
             raise Refused(refused.code, refused.message) from None

@@ -9,6 +9,7 @@ not left no trace. A confirmation names the fixture version it previewed: if the
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import update
@@ -16,7 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.store.models import Fixture, Revision, Season, stored_id, utcnow
+from bot.names import normalise
+from bot.store.models import Bye, Entry, Fixture, Revision, Round, Season, Team, stored_id, utcnow
 from bot.store.version import bump_version
 
 # The fields of a fixture that a result changes; a revision's before and after hold exactly these.
@@ -35,6 +37,14 @@ RESULT_FIELDS = (
     "entered_at",
 )
 SIDE_FIELDS = ("home_id", "away_id")
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a tie being drawn: a club, or the winner of an earlier fixture."""
+
+    team: Team | None = None
+    from_fixture: int | None = None
 
 
 class WriteRefused(Exception):
@@ -242,3 +252,146 @@ async def undo_revision(
         request=request,
         undoes=stored_id(revision),
     )
+
+
+async def schedule_fixture(
+    *,
+    session: AsyncSession,
+    season: Season,
+    round_number: int,
+    sides: tuple[Side, Side],
+    date: dt.date | None,
+    kickoff: dt.datetime | None,
+    venue: str,
+    actor: str,
+    request: str | None = None,
+) -> Revision:
+    """Draw a tie: the round is created if new, a club not yet in the season gets an entry."""
+    done = await _already(session, request)
+    if done is not None:
+        return done
+    season_id = stored_id(season)
+    if (
+        await session.exec(select(Round).where(Round.season_id == season_id, Round.number == round_number))
+    ).first() is None:
+        session.add(Round(season_id=season_id, number=round_number, name=f"Round {round_number}"))
+    for side in sides:
+        if side.team is not None:
+            await _enter(session, season_id=season_id, team=side.team, round_number=round_number)
+    winners = {  # a side drawn as the winner of a tie already played is that club from the start
+        f.number: f.winner_id
+        for f in (await session.exec(select(Fixture).where(Fixture.season_id == season_id))).all()
+    }
+    numbers = list(winners)
+    fixture = Fixture(
+        season_id=season_id,
+        number=max(numbers, default=0) + 1,
+        round=round_number,
+        date=date,
+        kickoff=kickoff,
+        home_id=sides[0].team.id if sides[0].team else winners.get(sides[0].from_fixture or 0),
+        away_id=sides[1].team.id if sides[1].team else winners.get(sides[1].from_fixture or 0),
+        home_from_fixture=sides[0].from_fixture,
+        away_from_fixture=sides[1].from_fixture,
+        status="scheduled",
+        venue=venue,
+        entered_by=actor,
+        entered_at=utcnow(),
+    )
+    session.add(fixture)
+    await session.flush()
+    return await _record(
+        session,
+        kind="fixture",
+        season_id=season_id,
+        fixture=fixture,
+        before=None,
+        after=snapshot(fixture),
+        actor=actor,
+        why="drawn",
+        request=request,
+    )
+
+
+async def add_bye(
+    *,
+    session: AsyncSession,
+    season: Season,
+    round_number: int,
+    team: Team,
+    actor: str,
+    request: str | None = None,
+) -> Revision:
+    """A club goes through `round_number` without playing."""
+    done = await _already(session, request)
+    if done is not None:
+        return done
+    season_id, team_id = stored_id(season), stored_id(team)
+    exists = await session.exec(
+        select(Bye).where(Bye.season_id == season_id, Bye.round == round_number, Bye.team_id == team_id)
+    )
+    if exists.first() is not None:
+        raise WriteRefused("result_exists", f"{team.name} already has a bye in round {round_number}.")
+    await _enter(session, season_id=season_id, team=team, round_number=round_number)
+    session.add(Bye(season_id=season_id, round=round_number, team_id=team_id, source=f"entered by {actor}"))
+    return await _record(
+        session,
+        kind="bye",
+        season_id=season_id,
+        fixture=None,
+        before=None,
+        after={"round": round_number, "team": team.name},
+        actor=actor,
+        why="a bye",
+        request=request,
+    )
+
+
+async def new_club(*, session: AsyncSession, name: str) -> Team:
+    """A club the records have never held (only when a moderator asks for one: `new_club:true`)."""
+    team = Team(name=name, key=normalise(name))
+    session.add(team)
+    await session.flush()
+    return team
+
+
+async def _enter(session: AsyncSession, *, season_id: int, team: Team, round_number: int) -> None:
+    """Give `team` an entry in the season (local qualifying, from this round) if it has none."""
+    team_id = stored_id(team)
+    entered = await session.exec(select(Entry).where(Entry.season_id == season_id, Entry.team_id == team_id))
+    if entered.first() is None:
+        session.add(
+            Entry(season_id=season_id, team_id=team_id, name_in_season=team.name, entry_round=round_number)
+        )
+
+
+async def _record(
+    session: AsyncSession,
+    *,
+    kind: str,
+    season_id: int,
+    fixture: Fixture | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    actor: str,
+    why: str,
+    request: str | None,
+) -> Revision:
+    """Write the revision and the new store version, and commit the whole change."""
+    revision = Revision(
+        season_id=season_id,
+        fixture_id=stored_id(fixture) if fixture is not None else None,
+        fixture_number=fixture.number if fixture is not None else None,
+        kind=kind,
+        before=before,
+        after=after,
+        actor=actor,
+        at=utcnow(),
+        why=why,
+        request=request,
+        store_version=await bump_version(session),
+    )
+    session.add(revision)
+    await session.commit()
+    await session.refresh(revision)
+    return revision
