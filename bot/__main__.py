@@ -1,4 +1,4 @@
-"""`python -m bot [run|ask|import|check-data|migrate|rebuild]`."""
+"""`python -m bot [run|ask|import|check-data|export|migrate|rebuild]`."""
 
 from __future__ import annotations
 
@@ -44,6 +44,11 @@ def _parser() -> argparse.ArgumentParser:
         help="write a season even though the reader reported errors (otherwise nothing is written)",
     )
     commands.add_parser("check-data", help="validate data/ and report the sources' disagreements")
+    export = commands.add_parser("export", help="write the store's seasons back to data/ files")
+    export.add_argument("--season", type=int, metavar="YEAR", help="export this season only (default: all)")
+    export.add_argument(
+        "--out", type=Path, metavar="DIR", help="write to this folder instead of the configured DATA_DIR"
+    )
     commands.add_parser("migrate", help="bring the database schema up to date (Alembic)")
     commands.add_parser(
         "rebuild",
@@ -131,6 +136,75 @@ def _check_data() -> int:
     return 1 if report.errors or store.problems else 0
 
 
+async def _export(season: int | None, out: Path | None) -> int:
+    """Write the store's seasons (or one) to data/ files; status 1 if a season is missing or not written.
+
+    The store is opened as the bot opens it, so a changed data/ is merged in first (a moderator's result
+    standing where they disagree); then each season is written to DIR/seasons/<year>/, swapped in whole.
+    """
+    from bot.store.engine import DamagedStore, open_store
+    from bot.store.export import SeasonNotInStore, copy_curated, export_seasons
+    from bot.store.loader import DATA_VERSION_KEY, data_version
+
+    settings = get_settings()
+    target = out if out is not None else settings.data_dir
+    if target.exists() and not target.is_dir():
+        print(f"{target} is not a folder: name a folder for --out", file=sys.stderr)
+        return 1
+    in_place = target.resolve() == settings.data_dir.resolve()
+    try:
+        async with open_store(settings.resolved_database_url(), settings.data_dir) as store:
+            if in_place and await store.get_meta(DATA_VERSION_KEY) != data_version(settings.data_dir):
+                print(
+                    f"Nothing exported: {settings.data_dir} holds changes the store could not load "
+                    "(python -m bot check-data says why), and exporting would overwrite them: correct data/ "
+                    "first, or export to another folder with --out DIR.",
+                    file=sys.stderr,
+                )
+                return 1
+            async with store.session() as session:
+                done = await export_seasons(
+                    session=session, out=target, years=[season] if season is not None else None
+                )
+    except DamagedStore as damaged:
+        print(damaged, file=sys.stderr)
+        return 1
+    except SeasonNotInStore as missing:
+        print(f"Nothing exported: {missing}.", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"Cannot write to {target}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    if not done:
+        print("The store holds no season yet: nothing to export.")
+        return 0
+    status = 0
+    for exported in done:
+        if exported.problems:
+            status = 1
+            print(
+                f"{exported.year}: not written: it fails {len(exported.problems)} checks of check-data, "
+                "so the bot would not load it; correct the store with the moderators' commands first:",
+                file=sys.stderr,
+            )
+            for problem in exported.problems[:10]:
+                print(f"  {problem}", file=sys.stderr)
+            continue
+        print(f"{exported.year} → {exported.folder}" + ("" if exported.written else " (unchanged)"))
+    if not in_place:
+        try:
+            copied = copy_curated(data_dir=settings.data_dir, out=target)
+        except OSError as error:
+            print(
+                f"Cannot copy aliases.csv and rules/ to {target}: {error.strerror or error}", file=sys.stderr
+            )
+            return 1
+        if copied:
+            curated = "aliases.csv, rules/"
+            print(f"copied {len(copied)} files the store does not hold ({curated}) from {settings.data_dir}")
+    return status
+
+
 async def _migrate() -> int:
     from bot.store.engine import DamagedStore, Store
 
@@ -149,8 +223,9 @@ async def _migrate() -> int:
 
 REBUILD_WARNING = """\
 Rebuilding {path} from {data_dir}: the new store holds what data/ holds, so whatever was changed in the
-store since data/ was last exported from it would be lost. Today nothing but loading data/ writes facts
-into the store, so nothing is lost; the old file is kept beside the new one all the same."""
+store since data/ was last exported from it would be lost: moderators' results, draws and byes entered
+since the last `python -m bot export`. Export first if the damaged store can still be read; the old file is
+kept beside the new one all the same."""
 
 
 async def _rebuild() -> int:
@@ -220,6 +295,8 @@ def main(argv: list[str] | None = None) -> int:
         return _import(args.seeds, force=args.force)
     if action == "check-data":
         return _check_data()
+    if action == "export":
+        return asyncio.run(_export(args.season, args.out))
     if action == "migrate":
         return asyncio.run(_migrate())
     if action == "rebuild":

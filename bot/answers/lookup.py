@@ -11,8 +11,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.answers.errors import AmbiguousTeam, SeasonNotFound, TeamNotFound
 from bot.names import IndexedTeam, TeamIndex
-from bot.store.loader import DATA_VERSION_KEY
-from bot.store.models import Bye, Entry, Fixture, Round, Season, StoreMeta, Team, TeamAlias, stored_id
+from bot.store.models import Bye, Entry, Fixture, Round, Season, Team, TeamAlias, stored_id
+from bot.store.version import store_version
 
 
 async def team_index(session: AsyncSession, *, season: int | None = None) -> TeamIndex:
@@ -70,14 +70,17 @@ def not_found_words(query: str, suggestions: list[str]) -> str:
 
 
 # Keyed by what the session is bound to: its engine, or the connection a test binds it to.
-_INDEXES: weakref.WeakKeyDictionary[Engine | Connection, tuple[str, TeamIndex]] = weakref.WeakKeyDictionary()
+_INDEXES: weakref.WeakKeyDictionary[Engine | Connection, tuple[int, TeamIndex]] = weakref.WeakKeyDictionary()
 
 
 async def current_team_index(session: AsyncSession) -> TeamIndex:
-    """The all-season team index, built once per store and data version instead of on every question."""
+    """The all-season team index, built once per store version instead of on every question.
+
+    The store version is bumped with every write (a moderator's, or a reload of data/), so the index never
+    misses a club or spelling that a write added, in this process or another.
+    """
     engine = session.get_bind()
-    meta = await session.get(StoreMeta, DATA_VERSION_KEY)
-    version = meta.value if meta else ""
+    version = await store_version(session)
     cached = _INDEXES.get(engine)
     if cached is not None and cached[0] == version:
         return cached[1]
@@ -87,7 +90,7 @@ async def current_team_index(session: AsyncSession) -> TeamIndex:
 
 
 def forget_team_index(engine: Engine) -> None:
-    """Drop the cached index (after teams or aliases change without a new data version)."""
+    """Drop the cached index (after teams or aliases change without a new store version, as tests do)."""
     _INDEXES.pop(engine, None)
 
 

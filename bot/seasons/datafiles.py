@@ -255,6 +255,11 @@ def _replace_folder(folder: Path, files: dict[str, bytes], *, staging_root: Path
         raise
 
 
+def holds_season(facts: SeasonFacts, data_dir: Path) -> bool:
+    """Whether `data_dir` already holds this season's folder exactly as `write_season` would write it."""
+    return _holds_exactly(data_dir / "seasons" / str(facts.year), render_season(facts))
+
+
 def write_season(facts: SeasonFacts, data_dir: Path) -> Path:
     """Write one season's facts to `data_dir/seasons/<year>/`, replacing that folder whole; returns it.
 

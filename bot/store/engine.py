@@ -337,6 +337,13 @@ class Store:
         async with self.sessions() as session:
             yield session
 
+    async def version(self) -> int:
+        """The store version now, which every cache of the store's facts is keyed on (bot.store.version)."""
+        from bot.store.version import store_version
+
+        async with self.session() as session:
+            return await store_version(session)
+
     async def get_meta(self, key: str) -> str | None:
         """A small fact about the store (see `StoreMeta`)."""
         from bot.store.models import StoreMeta

@@ -1,4 +1,4 @@
-"""Sending pictures: drawn in a worker thread, cached per data version, sent as attachments."""
+"""Sending pictures: drawn in a worker thread, cached per store version, sent as attachments."""
 
 from __future__ import annotations
 
@@ -19,9 +19,12 @@ Drawing = tuple[CacheKey, Callable[[], bytes], str]  # cache key, how to draw it
 
 
 async def data_version(interaction: discord.Interaction, fresh: Freshness) -> str:
-    """What the picture depends on: the loaded data/ and the newest fact behind the answer."""
+    """What the picture depends on: the store version (bumped by every write) and the newest fact behind it.
+
+    The name is older than the store version; every write, a moderator's or a reload of data/, changes it.
+    """
     bot: OpenCupBot = interaction.client  # type: ignore[assignment]
-    return f"{await bot.store.get_meta('data_version')}:{fresh.entered_at}"
+    return f"{await bot.store.version()}:{fresh.entered_at}"
 
 
 async def pictures(interaction: discord.Interaction, drawings: Sequence[Drawing]) -> list[discord.File]:

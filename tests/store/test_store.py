@@ -110,25 +110,27 @@ async def test_reload_survives_stale_keys(empty_url: str, data_dir: Path, tmp_pa
 
 
 async def test_reload_keeps_moderator_edits(empty_url: str, data_dir: Path, tmp_path: Path) -> None:
-    """Once a moderator has changed a fixture, a changed data/ does not silently overwrite it."""
+    """A moderator's change to a fixture no longer stops a changed data/ from loading (issue 11: a reload
+    merges, and never refuses because moderators have written); the revision survives it, row id and all."""
     store, copy = await store_on_copy(empty_url, data_dir, tmp_path)
     async with store.session() as session:
         fixture = (await session.exec(select(Fixture).where(Fixture.number == 1))).first()
-        session.add(
-            Revision(
-                fixture_id=fixture.id,
-                before={"home_score": 0},
-                after={"home_score": 1},
-                actor="moderator 42",
-                at=utcnow(),
-                why="typo",
-            )
+        edit = Revision(
+            fixture_id=fixture.id,
+            before={"home_score": 0},
+            after={"home_score": 1},
+            actor="moderator 42",
+            at=utcnow(),
+            why="typo",
         )
+        session.add(edit)
         await session.commit()
+        edit_id = edit.id
     (copy / "aliases.csv").write_text((copy / "aliases.csv").read_text() + "Extra Spelling,FC Folsom,2024,\n")
     async with store.session() as session:
-        assert await ensure_loaded(session, copy) is False
+        assert await ensure_loaded(session, copy) is True
         revision = (await session.exec(select(Revision))).one()
+        assert revision.id == edit_id
         assert revision.after == {"home_score": 1} and revision.at is not None
     await store.close()
 
