@@ -147,6 +147,14 @@ async def report(
     """Preview (or, with `apply`, record) the result of one tie."""
     tie = await _find_fixture(session, season=season, fixture=fixture, home=home, away=away)
     before = await _view(session, tie)
+    if apply and version is not None and tie.version != version:
+        # Checked first: what the fixture holds now (a result, a side filled) is not what was previewed.
+        raise Refused(
+            "changed_meanwhile",
+            f"Fixture {tie.number} changed since it was previewed (version {version}): it is now "
+            f"{_score_words(before)}, entered by {tie.entered_by or 'the importer'}. "
+            "Look at it again before confirming.",
+        )
     if tie.status == "played" and tie.winner_id is not None and not overwrite:
         raise Refused(
             "result_exists",

@@ -288,7 +288,7 @@ async def schedule_fixture(
         number=max(numbers, default=0) + 1,
         round=round_number,
         date=date,
-        kickoff=kickoff,
+        kickoff=kickoff.astimezone(dt.UTC) if kickoff is not None else None,  # SQLite keeps no offset
         home_id=sides[0].team.id if sides[0].team else winners.get(sides[0].from_fixture or 0),
         away_id=sides[1].team.id if sides[1].team else winners.get(sides[1].from_fixture or 0),
         home_from_fixture=sides[0].from_fixture,
@@ -332,7 +332,7 @@ async def add_bye(
     )
     if exists.first() is not None:
         raise WriteRefused("result_exists", f"{team.name} already has a bye in round {round_number}.")
-    await _enter(session, season_id=season_id, team=team, round_number=round_number)
+    await _enter(session, season_id=season_id, team=team, round_number=round_number + 1)  # plays next round
     session.add(Bye(season_id=season_id, round=round_number, team_id=team_id, source=f"entered by {actor}"))
     return await _record(
         session,

@@ -16,6 +16,7 @@ from bot.answers.report import Refused, report
 from bot.console import run_console
 from bot.seasons.datafiles import read_season, write_season
 from bot.store.engine import Store
+from bot.store.export import export_seasons
 from bot.store.models import Fixture, Revision
 from bot.store.version import store_version
 from tests.support.season_in_progress import cut_after_round
@@ -201,3 +202,39 @@ async def _version(store: Store) -> int:
 async def _fixtures(store: Store) -> list[Fixture]:
     async with store.session() as session:
         return list((await session.exec(select(Fixture).where(col(Fixture.home_id).is_(None)))).all())
+
+
+async def test_a_season_from_nothing(moderated: Store, tmp_path: Path) -> None:
+    """/season new, a draw with a new club (asked for), a bye, a result, round 2 drawn 'winner of 1'."""
+    steps = [
+        "/season new year:2026",
+        "/fixture round:1 home:folsom away:Brand New Athletic new_club:true date:2026-03-01 season:2026",
+        "/bye round:1 team:holac season:2026",
+        "/report fixture:1 score:0-0 winner:away season:2026",
+        "/fixture round:2 home:Holac FC away:winner of 1 season:2026",
+    ]
+    for line in steps:
+        [reply] = await console(moderated, line, apply=True)
+        assert reply["ok"] and reply["data"]["applied"], (line, reply)
+    [unknown] = await console(
+        moderated, "/fixture round:1 home:folsom away:Nobody United season:2026", apply=True
+    )
+    assert unknown["error"]["code"] == "team_not_found" and "new_club:true" in unknown["error"]["message"]
+    [missing] = await console(
+        moderated, "/fixture round:2 home:folsom away:winner of 99 season:2026", apply=True
+    )
+    assert missing["error"]["code"] == "not_found"
+    [round2] = await console(moderated, "/round number:2 season:2026")
+    [tie] = round2["data"]["matches"]
+    assert (tie["home"], tie["away"], tie["away_from_fixture"]) == ("Holac FC", "Brand New Athletic", 1)
+    [round1] = await console(moderated, "/round number:1 season:2026")
+    assert round1["data"]["byes"] == ["Holac FC"]
+    [path] = await console(moderated, "/path team:brand new athletic season:2026")
+    assert path["data"]["status"] == "alive" and path["data"]["next_fixture"]["opponent"] == "Holac FC"
+    [history] = await console(moderated, "/history season:2026")
+    assert len(history["data"]["revisions"]) >= 4
+    # The season moderators made exports as data/ that passes check-data (byes, entries, draws agree).
+    async with moderated.session() as session:
+        [exported] = await export_seasons(session=session, out=tmp_path, years=[2026])
+    assert exported.problems == [], exported.problems
+    assert (tmp_path / "seasons" / "2026" / "fixtures.csv").is_file()
