@@ -120,9 +120,11 @@ async def change_fixture(
     if moved.rowcount != 1:
         number = fixture.number  # read before the rollback expires the row
         await session.rollback()
+        now = await session.get(Fixture, fixture_id, populate_existing=True)  # the change that won
+        who = f" by {now.entered_by or 'the importer'}" if now is not None else ""
         raise WriteRefused(
             "changed_meanwhile",
-            f"Fixture {number} changed since it was previewed (version {expected_version}): "
+            f"Fixture {number} changed since it was previewed (version {expected_version}){who}: "
             "look at it again before confirming.",
         )
     version = await bump_version(session)
