@@ -202,8 +202,16 @@ async def report(
     fresh = await session.get(Fixture, tie.id)
     assert fresh is not None
     await session.refresh(fresh)
-    answer.applied, answer.revision, answer.fixture = True, revision.id, await _view(session, fresh)
-    answer.confirm = ""
+    return await _applied(session, answer, revision, fresh)
+
+
+async def _applied(
+    session: AsyncSession, answer: WriteAnswer, made: Revision, tie: Fixture | None = None
+) -> WriteAnswer:
+    """The preview turned into the answer of an applied write: its revision, and the tie as it now stands."""
+    answer.applied, answer.revision, answer.confirm = True, made.id, ""
+    if tie is not None:
+        answer.fixture = await _view(session, tie)
     return answer
 
 
@@ -394,13 +402,7 @@ async def undo(
     except WriteRefused as refused:
         raise Refused(refused.code, refused.message) from None
     await session.refresh(tie)
-    answer.applied, answer.revision, answer.fixture, answer.confirm = (
-        True,
-        made.id,
-        await _view(session, tie),
-        "",
-    )
-    return answer
+    return await _applied(session, answer, made, tie)
 
 
 async def history(
@@ -492,7 +494,7 @@ async def season_new(
             )
         except WriteRefused as refused:
             raise Refused(refused.code, refused.message) from None
-        answer.applied, answer.revision, answer.confirm = True, made.id, ""
+        return await _applied(session, answer, made)
     return answer
 
 
@@ -580,13 +582,7 @@ async def fixture_new(
     )
     tie = await session.get(Fixture, made.fixture_id)
     assert tie is not None
-    answer.applied, answer.revision, answer.fixture, answer.confirm = (
-        True,
-        made.id,
-        await _view(session, tie),
-        "",
-    )
-    return answer
+    return await _applied(session, answer, made, tie)
 
 
 async def bye(
@@ -615,5 +611,5 @@ async def bye(
             )
         except WriteRefused as refused:
             raise Refused(refused.code, refused.message) from None
-        answer.applied, answer.revision, answer.confirm = True, made.id, ""
+        return await _applied(session, answer, made)
     return answer

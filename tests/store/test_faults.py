@@ -32,6 +32,7 @@ from bot.settings import Settings
 from bot.store.engine import Store
 from bot.store.models import Fixture, Season
 from tests.conftest import BACKENDS, DATA, drop_database, fresh_database_url
+from tests.support.fork_server import ForkClient
 from tests.support.loopback_discord import LoopbackDiscord
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,26 +46,11 @@ ALL = {"2017": 46, "2024": 98}  # fixtures per season in data/
 ONE = {"2017": 46}  # in the one-season copy
 
 
-class ForkServer:
+class ForkServer(ForkClient):
     """The test's end of tests/support/store_process.py."""
 
     def __init__(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.support.store_process"],
-            cwd=ROOT,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-
-    def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.write(json.dumps(request) + "\n")
-        self.process.stdin.flush()
-        line = self.process.stdout.readline()
-        assert line, "the fork server stopped"
-        reply: dict[str, Any] = json.loads(line)
-        return reply
+        super().__init__("tests.support.store_process")
 
     def start(self, url: str, data: Path, result: Path, *, do: str = "open", **options: Any) -> int:
         """Fork a process that opens (or rebuilds) the store at `url` and writes what it found to `result`.
@@ -73,26 +59,12 @@ class ForkServer:
         """
         result.unlink(missing_ok=True)
         result.with_suffix(".loading").unlink(missing_ok=True)
-        request = {"do": do, "url": url, "data": str(data), "result": str(result)}
-        request |= {key: str(value) if isinstance(value, Path) else value for key, value in options.items()}
-        pid: int = self._ask(request)["pid"]
-        return pid
-
-    def wait(self, pid: int) -> int:
-        """The exit status of a forked process (minus the signal, if one killed it)."""
-        status: int = self._ask({"do": "wait", "pid": pid})["status"]
-        return status
+        return self.fork(do, url=url, data=data, result=result, **options)
 
     def run(self, url: str, data: Path, result: Path, *, do: str = "open") -> tuple[int, dict[str, Any]]:
         """Open (or rebuild) the store in a new process, and wait: its exit status and its report."""
         status = self.wait(self.start(url, data, result, do=do))
         return status, read_report(result)
-
-    def close(self) -> None:
-        """Stop the server."""
-        assert self.process.stdin is not None
-        self.process.stdin.close()
-        self.process.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")

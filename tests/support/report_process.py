@@ -31,7 +31,6 @@ import asyncio
 import json
 import os
 import shutil
-import subprocess
 import sys
 import time
 import traceback
@@ -42,6 +41,7 @@ from typing import Any
 from bot.answers.report import Refused, report
 from bot.seasons.datafiles import read_season, write_season
 from bot.store.engine import Store
+from tests.support.fork_server import ForkClient, serve
 from tests.support.season_in_progress import cut_after_round
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -205,65 +205,17 @@ def child(request: dict[str, Any]) -> int:
     return 0
 
 
-def serve() -> None:
-    """Answer requests on standard input until it closes."""
-    for line in sys.stdin:
-        request = json.loads(line)
-        if request["do"] in ("race", "drill"):
-            pid = os.fork()
-            if pid == 0:
-                status = 1
-                try:
-                    status = child(request)
-                finally:
-                    os._exit(status)
-            reply: dict[str, Any] = {"pid": pid}
-        else:
-            _, raw = os.waitpid(request["pid"], 0)
-            reply = {"pid": request["pid"], "status": os.waitstatus_to_exitcode(raw)}
-        sys.stdout.write(json.dumps(reply) + "\n")
-        sys.stdout.flush()
-
-
-class ReportForks:
-    """The caller's end of the fork server: start it, send it requests, stop it."""
+class ReportForks(ForkClient):
+    """The caller's end of this fork server."""
 
     def __init__(self) -> None:
-        """Start the server (it takes about a second to import the bot)."""
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.support.report_process"],
-            cwd=ROOT,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-
-    def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.write(json.dumps(request) + "\n")
-        self.process.stdin.flush()
-        line = self.process.stdout.readline()
-        assert line, "the fork server stopped"
-        reply: dict[str, Any] = json.loads(line)
-        return reply
+        """Start the server."""
+        super().__init__("tests.support.report_process")
 
     def start(self, do: str, **fields: Any) -> int:
         """Fork a child for a `race` or `drill` request (fields as in the module's description): its pid."""
-        request = {"do": do} | {key: str(v) if isinstance(v, Path) else v for key, v in fields.items()}
-        pid: int = self._ask(request)["pid"]
-        return pid
-
-    def wait(self, pid: int) -> int:
-        """The exit status of a forked child (minus the signal, if one killed it)."""
-        status: int = self._ask({"do": "wait", "pid": pid})["status"]
-        return status
-
-    def close(self) -> None:
-        """Stop the server."""
-        assert self.process.stdin is not None
-        self.process.stdin.close()
-        self.process.wait(timeout=30)
+        return self.fork(do, **fields)
 
 
 if __name__ == "__main__":
-    serve()
+    serve(child, ("race", "drill"))

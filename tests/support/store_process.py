@@ -27,7 +27,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import sys
 import time
 import traceback
 from pathlib import Path
@@ -39,6 +38,7 @@ from sqlmodel import col, select
 import bot.store.loader
 from bot.store.engine import Store
 from bot.store.models import Fixture, Season, StoreMeta, Team
+from tests.support.fork_server import serve
 
 POLL = 0.0005  # seconds between looks at a barrier file
 
@@ -120,25 +120,5 @@ def child(request: dict[str, Any]) -> int:
     return 0
 
 
-def serve() -> None:
-    """Answer requests on standard input until it closes."""
-    for line in sys.stdin:
-        request = json.loads(line)
-        if request["do"] in ("open", "rebuild"):
-            pid = os.fork()
-            if pid == 0:
-                status = 1
-                try:
-                    status = child(request)
-                finally:
-                    os._exit(status)
-            reply: dict[str, Any] = {"pid": pid}
-        else:
-            _, raw = os.waitpid(request["pid"], 0)
-            reply = {"pid": request["pid"], "status": os.waitstatus_to_exitcode(raw)}
-        sys.stdout.write(json.dumps(reply) + "\n")
-        sys.stdout.flush()
-
-
 if __name__ == "__main__":
-    serve()
+    serve(child, ("open", "rebuild"))
