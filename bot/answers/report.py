@@ -569,17 +569,20 @@ async def fixture_new(
     if not apply:
         await session.rollback()  # a new club made for the preview is not kept
         return answer
-    made = await schedule_fixture(
-        session=session,
-        season=held,
-        round_number=round,
-        sides=sides,
-        date=date,
-        kickoff=when,
-        venue=venue,
-        actor=actor,
-        request=request,
-    )
+    try:
+        made = await schedule_fixture(
+            session=session,
+            season=held,
+            round_number=round,
+            sides=sides,
+            date=date,
+            kickoff=when,
+            venue=venue,
+            actor=actor,
+            request=request,
+        )
+    except WriteRefused as refused:
+        raise Refused(refused.code, refused.message) from None
     tie = await session.get(Fixture, made.fixture_id)
     assert tie is not None
     return await _applied(session, answer, made, tie)

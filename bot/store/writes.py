@@ -151,16 +151,9 @@ async def change_fixture(
         actor=actor,
         version=version,
     )
-    try:
-        await session.commit()
-    except IntegrityError:  # the same request, applied by another process a moment ago
-        await session.rollback()
-        again = await _already(session, request)
-        if again is None:
-            raise
-        return again
-    await session.refresh(revision)
-    return revision
+    return await _commit(
+        session, revision, request=request, conflict=f"Fixture {fixture.number} changed meanwhile"
+    )
 
 
 async def _fill_linked_sides(
@@ -211,7 +204,10 @@ async def create_season(
         raise WriteRefused("result_exists", f"The {year} season is already in the records.")
     season = Season(year=year, title=title, source=f"entered by {actor}", imported_at=utcnow())
     session.add(season)
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError:  # started by another process a moment ago
+        return await _clash(session, request=request, conflict=f"The {year} season was started meanwhile")
     version = await bump_version(session)
     revision = Revision(
         season_id=stored_id(season),
@@ -225,9 +221,9 @@ async def create_season(
         store_version=version,
     )
     session.add(revision)
-    await session.commit()
-    await session.refresh(revision)
-    return revision
+    return await _commit(
+        session, revision, request=request, conflict=f"The {year} season was started meanwhile"
+    )
 
 
 async def undo_revision(
@@ -273,35 +269,42 @@ async def schedule_fixture(
     if done is not None:
         return done
     season_id = stored_id(season)
-    if (
-        await session.exec(select(Round).where(Round.season_id == season_id, Round.number == round_number))
-    ).first() is None:
-        session.add(Round(season_id=season_id, number=round_number, name=f"Round {round_number}"))
-    for side in sides:
-        if side.team is not None:
-            await _enter(session, season_id=season_id, team=side.team, round_number=round_number)
-    winners = {  # a side drawn as the winner of a tie already played is that club from the start
-        f.number: f.winner_id
-        for f in (await session.exec(select(Fixture).where(Fixture.season_id == season_id))).all()
-    }
-    numbers = list(winners)
-    fixture = Fixture(
-        season_id=season_id,
-        number=max(numbers, default=0) + 1,
-        round=round_number,
-        date=date,
-        kickoff=kickoff.astimezone(dt.UTC) if kickoff is not None else None,  # SQLite keeps no offset
-        home_id=sides[0].team.id if sides[0].team else winners.get(sides[0].from_fixture or 0),
-        away_id=sides[1].team.id if sides[1].team else winners.get(sides[1].from_fixture or 0),
-        home_from_fixture=sides[0].from_fixture,
-        away_from_fixture=sides[1].from_fixture,
-        status="scheduled",
-        venue=venue,
-        entered_by=actor,
-        entered_at=utcnow(),
-    )
-    session.add(fixture)
-    await session.flush()
+    try:  # a clash of unique keys with a draw made a moment ago: the round, an entry, or the number
+        if (
+            await session.exec(
+                select(Round).where(Round.season_id == season_id, Round.number == round_number)
+            )
+        ).first() is None:
+            session.add(Round(season_id=season_id, number=round_number, name=f"Round {round_number}"))
+        for side in sides:
+            if side.team is not None:
+                await _enter(session, season_id=season_id, team=side.team, round_number=round_number)
+        winners = {  # a side drawn as the winner of a tie already played is that club from the start
+            f.number: f.winner_id
+            for f in (await session.exec(select(Fixture).where(Fixture.season_id == season_id))).all()
+        }
+        numbers = list(winners)
+        fixture = Fixture(
+            season_id=season_id,
+            number=max(numbers, default=0) + 1,
+            round=round_number,
+            date=date,
+            kickoff=kickoff.astimezone(dt.UTC) if kickoff is not None else None,  # SQLite keeps no offset
+            home_id=sides[0].team.id if sides[0].team else winners.get(sides[0].from_fixture or 0),
+            away_id=sides[1].team.id if sides[1].team else winners.get(sides[1].from_fixture or 0),
+            home_from_fixture=sides[0].from_fixture,
+            away_from_fixture=sides[1].from_fixture,
+            status="scheduled",
+            venue=venue,
+            entered_by=actor,
+            entered_at=utcnow(),
+        )
+        session.add(fixture)
+        await session.flush()
+    except IntegrityError:
+        return await _clash(
+            session, request=request, conflict=f"Another round {round_number} tie was drawn meanwhile"
+        )
     return await _record(
         session,
         kind="fixture",
@@ -394,6 +397,32 @@ async def _record(
         store_version=await bump_version(session),
     )
     session.add(revision)
-    await session.commit()
+    return await _commit(
+        session, revision, request=request, conflict="Someone made a clashing change meanwhile"
+    )
+
+
+async def _commit(
+    session: AsyncSession, revision: Revision, *, request: str | None, conflict: str
+) -> Revision:
+    """Commit a write; a clash with one committed a moment ago by another process is settled by the database.
+
+    The same request already applied returns its revision (Discord may deliver a confirmation twice);
+    any other clash of unique keys (a season started twice, two ties given the same number) is refused with
+    `changed_meanwhile`, and nothing of this write is kept.
+    """
+    try:
+        await session.commit()
+    except IntegrityError:
+        return await _clash(session, request=request, conflict=conflict)
     await session.refresh(revision)
     return revision
+
+
+async def _clash(session: AsyncSession, *, request: str | None, conflict: str) -> Revision:
+    """After a unique key refused this write: the same request's revision, or `changed_meanwhile`."""
+    await session.rollback()
+    again = await _already(session, request)
+    if again is not None:
+        return again
+    raise WriteRefused("changed_meanwhile", f"{conflict}: look again, then try once more.")

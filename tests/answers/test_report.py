@@ -238,3 +238,27 @@ async def test_a_season_from_nothing(moderated: Store, tmp_path: Path) -> None:
         [exported] = await export_seasons(session=session, out=tmp_path, years=[2026])
     assert exported.problems == [], exported.problems
     assert (tmp_path / "seasons" / "2026" / "fixtures.csv").is_file()
+
+
+async def test_clashing_writes_at_once_are_settled_by_the_database(moderated: Store) -> None:
+    """Two /season new for one year, and two draws taking the next fixture number, at the same moment."""
+
+    async def write(line: str, actor: str) -> dict:
+        [reply] = await console(moderated, line, apply=True, actor=actor)
+        return reply
+
+    seasons = await asyncio.gather(
+        write("/season new year:2030", "mod:a"), write("/season new year:2030", "mod:b")
+    )
+    assert sorted(r["ok"] for r in seasons) == [False, True]
+    refused = next(r for r in seasons if not r["ok"])
+    assert refused["error"]["code"] in ("result_exists", "changed_meanwhile")
+    draws = await asyncio.gather(
+        write("/fixture round:1 home:folsom away:holac season:2030", "mod:a"),
+        write("/fixture round:1 home:azteca away:harpos season:2030", "mod:b"),
+    )
+    for reply in draws:  # each is drawn, or refused in words: never an internal error, never a doubled number
+        assert reply["ok"] or reply["error"]["code"] == "changed_meanwhile", reply
+    [round1] = await console(moderated, "/round number:1 season:2030")
+    numbers = [m["fixture"] for m in round1["data"]["matches"]]
+    assert len(numbers) == len(set(numbers)) == sum(1 for r in draws if r["ok"])
