@@ -57,7 +57,7 @@ def freshness(fixtures: list[Fixture], view: SeasonSnapshot) -> Freshness:
     """Who entered the newest of `fixtures`, and when (the season's import if there are none)."""
     dated = [f for f in fixtures if f.entered_at is not None]
     if dated:
-        newest = max(dated, key=lambda f: f.entered_at)  # type: ignore[arg-type,return-value]
+        newest = max(dated, key=lambda f: utc(f.entered_at))  # type: ignore[arg-type,return-value]
         return Freshness(
             entered_at=utc(newest.entered_at),
             entered_by=newest.entered_by,

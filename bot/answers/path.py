@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.answers.cache import cached
 from bot.answers.lookup import SeasonSnapshot, find_season, find_team, snapshot, team_seasons
 from bot.answers.matches import freshness, match_line
 from bot.answers.models import MatchLine, PathAnswer
@@ -18,6 +19,7 @@ ROUTES = {
 }
 
 
+@cached
 async def path(session: AsyncSession, *, team: str, season: int | None = None) -> PathAnswer:
     """The route of club `team` in `season` (by default the latest season it played)."""
     club = await find_team(session, team)

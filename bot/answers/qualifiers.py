@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.answers.cache import cached
 from bot.answers.lookup import find_season, snapshot
 from bot.answers.matches import freshness, match_line
 from bot.answers.models import Qualifier, QualifiersAnswer
 from bot.answers.path import ROUTES
-from bot.seasons.facts import UNNAMED_PREFIX
+from bot.seasons.facts import UNNAMED_PREFIX, Track
 
 _ORDER = ["local", "national_league", "amateur_cup", "league_champion", "professional"]
 
 
+@cached
 async def qualifiers(session: AsyncSession, *, season: int | None = None) -> QualifiersAnswer:
     """The clubs through to the proper in `season` (by default the latest), local qualifiers first."""
     view = await snapshot(session, await find_season(session, season))
@@ -23,13 +25,14 @@ async def qualifiers(session: AsyncSession, *, season: int | None = None) -> Qua
     ]
     for fixture in deciding:
         winner = fixture.winner_id
+        assert winner is not None
         found.append(
             Qualifier(
                 team=view.name(winner) or "",
                 route=ROUTES["local"],
-                track="local",
+                track=Track.LOCAL,
                 league=view.entries[winner].league if winner in view.entries else "",
-                deciding=match_line(fixture, winner, view),  # type: ignore[arg-type]
+                deciding=match_line(fixture, winner, view),
             )
         )
     for entry in view.entries.values():

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.answers.cache import cached
 from bot.answers.errors import BadOption
-from bot.answers.lookup import find_season, find_team, snapshot, team_seasons
+from bot.answers.lookup import (
+    current_model,
+    find_season,
+    find_team,
+    find_team_in,
+    season_in,
+    snapshot,
+    team_seasons,
+)
 from bot.answers.matches import freshness, match_line
 from bot.answers.models import Freshness, ResultAnswer
-from bot.store.models import Fixture, Season, stored_id
+from bot.store.models import stored_id
 
 
+@cached
 async def result(
     session: AsyncSession, *, team: str, opponent: str | None = None, season: int | None = None
 ) -> ResultAnswer:
@@ -44,24 +52,22 @@ async def _head_to_head(
     season: int | None,
     seasons: list[int],
 ) -> ResultAnswer:
-    rival = await find_team(session, opponent)
+    model = await current_model(session)
+    rival = find_team_in(model, opponent)
     rival_id = stored_id(rival)
     if rival_id == club_id:
         raise BadOption(f"'{opponent}' is {club_name} itself: pick another opponent.")
-    meetings = or_(
-        (col(Fixture.home_id) == club_id) & (col(Fixture.away_id) == rival_id),
-        (col(Fixture.home_id) == rival_id) & (col(Fixture.away_id) == club_id),
-    )
-    met_in = select(Fixture.season_id).where(meetings).distinct()
-    query = select(Season).where(col(Season.id).in_(met_in))
     if season is not None:
-        await find_season(session, season)
-        query = query.where(Season.year == season)
+        season_in(model, season)  # an unknown season is named as such
     answer = ResultAnswer(team=club_name, season=season, opponent=rival.name, other_seasons=seasons)
     newest = Freshness()
-    for met in sorted((await session.exec(query)).all(), key=lambda s: s.year):
-        view = await snapshot(session, met)
+    for year in sorted(model.seasons):
+        if season is not None and year != season:
+            continue
+        view = model.seasons[year]
         fixtures = [f for f in view.fixtures if {f.home_id, f.away_id} == {club_id, rival_id}]
+        if not fixtures:
+            continue
         answer.matches += [match_line(f, club_id, view) for f in fixtures]
         fresh = freshness(fixtures, view)
         if newest.entered_at is None or (fresh.entered_at and fresh.entered_at > newest.entered_at):

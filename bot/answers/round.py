@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.answers.cache import cached
 from bot.answers.errors import BadOption
 from bot.answers.lookup import SeasonSnapshot, find_season, snapshot
 from bot.answers.matches import freshness, utc
@@ -35,6 +36,7 @@ def round_match(fixture: Fixture, view: SeasonSnapshot) -> RoundMatch:
     )
 
 
+@cached
 async def round_fixtures(session: AsyncSession, *, number: int, season: int | None = None) -> RoundAnswer:
     """Round `number` of `season` (by default the latest season)."""
     view = await snapshot(session, await find_season(session, season))

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections import Counter
 
 from pydantic import BaseModel, Field
-from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.answers.lookup import find_season, snapshot
-from bot.store.models import League
+from bot.answers.cache import cached
+from bot.answers.lookup import current_model, season_in
 
 
 class Count(BaseModel):
@@ -31,13 +30,11 @@ class StatsAnswer(BaseModel):
     stated_states: int | None = None
 
 
+@cached
 async def stats(session: AsyncSession, *, season: int | None = None) -> StatsAnswer:
     """Counts of `season`'s clubs by league and by state (unknown states counted, not guessed)."""
-    view = await snapshot(session, await find_season(session, season))
-    names = {
-        league.abbreviation: league.name
-        for league in (await session.exec(select(League).where(League.season_id == view.season.id))).all()
-    }
+    view = season_in(await current_model(session), season)
+    names = view.leagues
     leagues = Counter(entry.league or "unknown" for entry in view.entries.values())
     states = Counter(entry.state for entry in view.entries.values() if entry.state)
     stated = view.season.stated.get("states")

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.answers.lookup import current_team_index, find_season, team_index
+from bot.answers.cache import cached
+from bot.answers.errors import TeamNotFound
+from bot.answers.lookup import current_model, current_team_index, find_season, not_found_words, team_index
 from bot.answers.models import ClubCard, ClubSeason, PathAnswer, TeamAnswer
 from bot.answers.path import path
 from bot.answers.standing import finish_words
-from bot.store.models import Entry, League, Season, Team, TeamAlias
+from bot.store.models import stored_id
 
 
 def _reach(answer: PathAnswer) -> int:
@@ -19,6 +20,7 @@ def _reach(answer: PathAnswer) -> int:
     return answer.eliminated_in_round or 0
 
 
+@cached
 async def team(session: AsyncSession, *, name: str, season: int | None = None) -> TeamAnswer:
     """The club `name` means (in `season`, or in any season), with its card.
 
@@ -46,35 +48,25 @@ async def team(session: AsyncSession, *, name: str, season: int | None = None) -
 
 async def club_card(session: AsyncSession, *, name: str, season: int | None = None) -> ClubCard:
     """Who club `name` is: its spellings, leagues, state, each season's finish (or only `season`'s)."""
-    club = (await session.exec(select(Team).where(Team.name == name))).one()
-    aliases = sorted(
-        {a.alias for a in (await session.exec(select(TeamAlias).where(TeamAlias.team_id == club.id)))}
-        - {club.name}
-    )
-    rows = (
-        await session.exec(
-            select(Entry, Season)
-            .join(Season, col(Entry.season_id) == col(Season.id))
-            .where(Entry.team_id == club.id)
-        )
-    ).all()
-    card = ClubCard(name=club.name, aliases=aliases)
+    model = await current_model(session)
+    club = model.team_named(name)
+    if club is None:
+        raise TeamNotFound(not_found_words(name, []))
+    club_id = stored_id(club)
+    card = ClubCard(name=club.name, aliases=sorted(set(model.aliases.get(club_id, ())) - {club.name}))
     best: tuple[int, int, str] | None = None
-    for entry, entered in sorted(rows, key=lambda row: row[1].year, reverse=True):
-        if season is not None and entered.year != season:
+    for year in model.team_years.get(club_id, ()):  # newest first
+        if season is not None and year != season:
             continue
-        league = (
-            await session.exec(
-                select(League).where(League.season_id == entered.id, League.abbreviation == entry.league)
-            )
-        ).first()
-        route = await path(session, team=club.name, season=entered.year)
+        view = model.seasons[year]
+        entry = view.entries[club_id]
+        route = await path(session, team=club.name, season=year)
         card.seasons.append(
             ClubSeason(
-                season=entered.year,
+                season=year,
                 name_in_season=entry.name_in_season,
                 league=entry.league,
-                league_name=league.name if league else "",
+                league_name=view.leagues.get(entry.league, "") if entry.league else "",
                 track=entry.track,
                 status=route.status,
                 finish=finish_words(route),
@@ -83,7 +75,7 @@ async def club_card(session: AsyncSession, *, name: str, season: int | None = No
         if entry.league and entry.league not in card.leagues:
             card.leagues.append(entry.league)
         card.state = card.state or entry.state
-        rank = (_reach(route), entered.year, f"{finish_words(route)} in {entered.year}")
+        rank = (_reach(route), year, f"{finish_words(route)} in {year}")
         if best is None or rank[:2] > best[:2]:
             best = rank
     card.best_finish = best[2] if best else ""

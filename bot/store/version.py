@@ -6,13 +6,22 @@ after a write. This module is the one place the version is read and bumped.
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from sqlalchemy import event, text
+from sqlalchemy.orm import Session
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.store.models import StoreMeta
 
 STORE_VERSION_KEY = "store_version"
+WRITING = "opencup_writing"  # in a session's info while it holds a version bump it has not committed
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+@event.listens_for(Session, "after_soft_rollback")
+def _settled(session: Session, *_: object) -> None:
+    session.info.pop(WRITING, None)
 
 
 async def store_version(session: AsyncSession) -> int:
@@ -30,14 +39,20 @@ async def bump_version(session: AsyncSession) -> int:
     The row is updated in place (an UPDATE takes the row's write lock on PostgreSQL, and SQLite's writer
     lock), so two writers committing at once get two different versions, never the same one twice.
     """
+    session.info[WRITING] = True
     connection = await session.connection()
-    updated = await connection.execute(
-        text("UPDATE storemeta SET value = CAST(CAST(value AS INTEGER) + 1 AS VARCHAR) WHERE key = :key"),
-        {"key": STORE_VERSION_KEY},
-    )
-    if updated.rowcount == 0:
+    updated = (
+        await connection.execute(
+            text(
+                "UPDATE storemeta SET value = CAST(CAST(value AS INTEGER) + 1 AS VARCHAR) WHERE key = :key "
+                "RETURNING value"
+            ),
+            {"key": STORE_VERSION_KEY},
+        )
+    ).scalar_one_or_none()
+    if updated is None:
         await connection.execute(
             text("INSERT INTO storemeta (key, value) VALUES (:key, '1')"), {"key": STORE_VERSION_KEY}
         )
         return 1
-    return await store_version(session)
+    return int(updated)

@@ -192,19 +192,15 @@ async def test_every_2024_club_route_matches_the_seed(store: Store, seeds: Path)
         await ask_path(store, "Lancaster Elite", 2024)  # named only by the damaged state table
 
 
-async def test_team_index_is_built_once_per_data_version(store: Store, monkeypatch) -> None:
-    """Answers reuse the team index; it is rebuilt only when it is forgotten or the data version changes."""
-    import bot.answers.lookup as lookup
+async def test_model_and_team_index_are_built_once_per_store_version(store: Store) -> None:
+    """Answers reuse the store's model and its team index; nothing is read again until the version moves."""
+    from bot.store.model import current_model, forget_model, model_loads
 
-    builds = []
-    real = lookup.team_index
-
-    async def counting(session, **options):
-        builds.append(options)
-        return await real(session, **options)
-
-    monkeypatch.setattr(lookup, "team_index", counting)
-    lookup.forget_team_index(store.engine.sync_engine)
+    forget_model(store.engine)
     for _ in range(3):
         await ask_path(store, "folsom", 2024)
-    assert len(builds) == 1
+    assert model_loads(store.engine) == (1, 0)
+    async with store.session() as session:
+        first = await current_model(session)
+        assert (await current_model(session)).index is first.index
+

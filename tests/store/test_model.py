@@ -1,0 +1,126 @@
+"""The store's model in memory: patched after writes, equal to a fresh read, never holding a write in flight."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import random
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest_asyncio
+from sqlalchemy import update
+from sqlmodel import col
+
+from bot.answers.path import path
+from bot.answers.report import Refused, report, undo
+from bot.seasons.datafiles import read_season, write_season
+from bot.store.engine import Store
+from bot.store.model import StoreModel, current_model, forget_model, load_model, model_loads
+from bot.store.models import Fixture
+from bot.store.version import bump_version, store_version
+from tests.support.season_in_progress import cut_after_round
+
+
+@pytest_asyncio.fixture
+async def moderated(empty_url: str, data_dir: Path, tmp_path: Path) -> AsyncIterator[Store]:
+    """A writable store: 2024 cut back to after round 2 (rounds 3 and 4 drawn as 'winner of N')."""
+    folder = tmp_path / "data"
+    shutil.copytree(data_dir, folder)
+    cut = cut_after_round(read_season(folder / "seasons" / "2024"), 2)
+    shutil.rmtree(folder / "seasons" / "2024")
+    write_season(cut, folder)
+    store = await Store(empty_url, folder).open()
+    yield store
+    await store.close()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime):  # SQLite reads times back without their zone; every stored time is UTC
+        return value.replace(tzinfo=None)
+    return value
+
+
+def facts(model: StoreModel) -> dict[tuple[int, int], dict[str, Any]]:
+    """Every fixture of the model, by (season, number), as plain values."""
+    return {
+        (year, fixture.number): {name: _plain(getattr(fixture, name)) for name in Fixture.model_fields}
+        for year, view in model.seasons.items()
+        for fixture in view.fixtures
+    }
+
+
+async def round_three(store: Store) -> list[int]:
+    async with store.session() as session:
+        model = await current_model(session)
+    return [f.number for f in model.seasons[2024].fixtures if f.round == 3]
+
+
+async def test_a_patched_model_equals_a_fresh_read(moderated: Store) -> None:
+    """Results, overwrites and undos patch the model in memory; it stays equal to reading the store afresh."""
+    ties = await round_three(moderated)
+    forget_model(moderated.engine)
+    randomly = random.Random(7)
+    undone = 0
+    for step in range(40):
+        fixture = randomly.choice(ties)
+        async with moderated.session() as session:
+            if step % 7 == 6:
+                with contextlib.suppress(Refused):  # a later change on that tie: refused, and nothing moves
+                    await undo(session, apply=True, actor="mod:m")
+                    undone += 1
+                continue
+            home, away = randomly.randint(0, 4), randomly.randint(0, 4)
+            score, pens = f"{home}-{away}", ("4-3" if home == away else None)
+            await report(
+                session, fixture=fixture, score=score, penalties=pens, season=2024, overwrite=True,
+                apply=True, actor="mod:m",
+            )  # fmt: skip
+    async with moderated.session() as session:
+        held = await current_model(session)
+        fresh = await load_model(session, await store_version(session))
+    full, patched = model_loads(moderated.engine)
+    assert full == 1 and patched >= 30  # read whole once, then only patched
+    assert facts(held) == facts(fresh)
+    assert held.version == fresh.version and undone >= 1
+
+
+async def test_another_engine_sees_a_write_at_once(moderated: Store) -> None:
+    """A second store object on the same database (another process's view) sees a result at once."""
+    other = Store(moderated.url, moderated.data_dir)
+    try:
+        ties = await round_three(moderated)
+        async with other.session() as session:
+            before = await current_model(session)
+        async with moderated.session() as session:
+            done = await report(session, fixture=ties[0], score="3-0", season=2024, apply=True, actor="m")
+        assert done.fixture is not None and done.fixture.winner
+        async with other.session() as session:
+            answer = await path(session, team=done.fixture.winner, season=2024)
+            after = await current_model(session)
+        assert after.version == before.version + 1
+        assert any(m.fixture == ties[0] and m.won for m in answer.matches)
+        assert model_loads(other.engine)[1] >= 1  # patched from the revisions, not read whole
+    finally:
+        await other.close()
+
+
+async def test_a_write_in_flight_never_reaches_the_model(moderated: Store) -> None:
+    """A session holding an uncommitted change answers from the committed model; a rollback leaves none."""
+    ties = await round_three(moderated)
+    async with moderated.session() as session:
+        committed = await current_model(session)
+    async with moderated.session() as session:
+        await session.exec(
+            update(Fixture).where(col(Fixture.number) == ties[0]).values(home_score=9, away_score=0)
+        )
+        await bump_version(session)
+        seen = await current_model(session)
+        assert seen.version == committed.version
+        assert facts(seen) == facts(committed)
+        await session.rollback()
+    async with moderated.session() as session:
+        again = await current_model(session)
+    assert again.version == committed.version and facts(again) == facts(committed)
