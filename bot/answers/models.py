@@ -6,6 +6,8 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
+from bot.seasons.facts import DecidedBy, FixtureStatus, Track
+
 
 class Freshness(BaseModel):
     """When the newest fact behind an answer was entered, by whom, from which source, and for which season."""
@@ -32,11 +34,11 @@ class MatchLine(BaseModel):
     home: bool
     goals_for: int | None
     goals_against: int | None
-    decided_by: str | None
+    decided_by: DecidedBy | None
     penalties: str | None = Field(description="shootout score from this club's side, 'unknown', or null")
     extra_time: bool = False
     won: bool | None
-    status: str = "played"
+    status: FixtureStatus = FixtureStatus.PLAYED
     venue: str = ""
     note: str = ""
     season: int | None = None
@@ -50,7 +52,7 @@ class PathAnswer(BaseModel):
     name_in_season: str = ""
     status: str  # qualified / eliminated / alive / not_entered
     route: str = ""
-    track: str | None = None
+    track: Track | None = None
     berth: str = ""
     qualified_by: str = ""
     league: str = ""
@@ -133,11 +135,11 @@ class RoundMatch(BaseModel):
     away_from_fixture: int | None = None
     home_score: int | None = None
     away_score: int | None = None
-    decided_by: str | None = None
+    decided_by: DecidedBy | None = None
     extra_time: bool = False
     penalties: str | None = None  # home first: "4-3", "unknown" or null
     winner: str | None = None
-    status: str = "played"
+    status: FixtureStatus = FixtureStatus.PLAYED
     venue: str = ""
     note: str = ""
 
@@ -160,7 +162,7 @@ class Qualifier(BaseModel):
 
     team: str
     route: str
-    track: str
+    track: Track
     league: str = ""
     berth: str = ""
     deciding: MatchLine | None = None  # local qualifying: the win that sent the club through

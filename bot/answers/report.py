@@ -14,11 +14,21 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.answers.errors import AnswerError, BadOption, TeamNotFound
-from bot.answers.lookup import find_season, find_team, season_years, snapshot
+from bot.answers.lookup import (
+    SeasonSnapshot,
+    StoreModel,
+    current_model,
+    find_season,
+    find_team,
+    find_team_in,
+    season_in,
+    season_years,
+)
 from bot.answers.models import RoundMatch
 from bot.answers.round import round_match
+from bot.seasons.facts import FixtureStatus
 from bot.seasons.outcome import BadResult, settle
-from bot.store.models import Fixture, Revision, Season, Team
+from bot.store.models import Fixture, FixtureUpdate, Revision
 from bot.store.writes import (
     Side,
     WriteRefused,
@@ -70,11 +80,12 @@ class HistoryLine(BaseModel):
     id: int
     at: dt.datetime | None
     actor: str
-    fixture: int | None
+    fixture: int | None  # the fixture's number; None for a change to a season, an entry or a bye
     before: dict[str, Any] | None
     after: dict[str, Any] | None
     why: str
-    change: str = ""  # in words: 'score 2-1 → 2-2 (4-3 pens)'
+    change: str = ""  # in words: 'score 2-1 → 2-2 (4-3 pens)', 'entry: Brand New FC from round 2'
+    kind: str = "fixture"  # what changed: fixture / entry / bye / season
 
 
 class HistoryAnswer(BaseModel):
@@ -83,43 +94,50 @@ class HistoryAnswer(BaseModel):
     revisions: list[HistoryLine] = Field(default_factory=list)
 
 
-async def _view(session: AsyncSession, fixture: Fixture) -> FixtureView:
+def _view(view: SeasonSnapshot, fixture: Fixture) -> FixtureView:
     """`fixture` as the round answers show it, with its number, round, season and version."""
-    held = await session.get(Season, fixture.season_id)
-    if held is None:
-        raise Refused("not_found", f"Fixture {fixture.number} belongs to no season in the records.")
-    match = round_match(fixture, await snapshot(session, held))
     return FixtureView(
-        **match.model_dump(),
+        **round_match(fixture, view).model_dump(),
         number=fixture.number,
         round=fixture.round,
-        season=held.year,
+        season=view.season.year,
         version=fixture.version,
     )
 
 
-async def _find_fixture(
-    session: AsyncSession, *, season: int | None, fixture: int | None, home: str | None, away: str | None
-) -> Fixture:
-    held = await find_season(session, season)  # by default the latest season
-    query = select(Fixture).where(Fixture.season_id == held.id)
+def _season_of(model: StoreModel, fixture: Fixture) -> SeasonSnapshot:
+    for view in model.seasons.values():
+        if view.season.id == fixture.season_id:
+            return view
+    raise Refused("not_found", f"Fixture {fixture.number} belongs to no season in the records.")
+
+
+async def _now(session: AsyncSession, fixture: Fixture) -> tuple[SeasonSnapshot, Fixture]:
+    """The season of `fixture` and the fixture itself, as the store holds them now (after a write)."""
+    view = _season_of(await current_model(session), fixture)
+    return view, view.by_number.get(fixture.number, fixture)
+
+
+def _find_fixture(
+    model: StoreModel, *, season: int | None, fixture: int | None, home: str | None, away: str | None
+) -> tuple[SeasonSnapshot, Fixture]:
+    view = season_in(model, season)  # by default the latest season
+    held = view.season
     if fixture is not None:
-        found = (await session.exec(query.where(Fixture.number == fixture))).first()
+        found = view.by_number.get(fixture)
         if found is None:
             raise Refused("not_found", f"The {held.year} season has no fixture {fixture}.")
-        return found
+        return view, found
     if not home or not away:
         raise BadOption("Name the tie: fixture:N, or home: and away: (the two clubs).")
-    home_club, away_club = await find_team(session, home), await find_team(session, away)
-    found = (
-        await session.exec(query.where(Fixture.home_id == home_club.id, Fixture.away_id == away_club.id))
-    ).first()
-    if found is None:
-        raise Refused(
-            "not_found",
-            f"No {held.year} tie has {home_club.name} at home to {away_club.name}: check home and away.",
-        )
-    return found
+    home_club, away_club = find_team_in(model, home), find_team_in(model, away)
+    for tie in view.fixtures:
+        if tie.home_id == home_club.id and tie.away_id == away_club.id:
+            return view, tie
+    raise Refused(
+        "not_found",
+        f"No {held.year} tie has {home_club.name} at home to {away_club.name}: check home and away.",
+    )
 
 
 async def report(
@@ -145,8 +163,9 @@ async def report(
     request: str | None = None,
 ) -> WriteAnswer:
     """Preview (or, with `apply`, record) the result of one tie."""
-    tie = await _find_fixture(session, season=season, fixture=fixture, home=home, away=away)
-    before = await _view(session, tie)
+    model = await current_model(session)
+    view, tie = _find_fixture(model, season=season, fixture=fixture, home=home, away=away)
+    before = _view(view, tie)
     if apply and version is not None and tie.version != version:
         # Checked first: what the fixture holds now (a result, a side filled) is not what was previewed.
         raise Refused(
@@ -161,8 +180,8 @@ async def report(
             f"Fixture {tie.number} already has a result ({_score_words(before)}, entered by "
             f"{tie.entered_by or 'the importer'}): add overwrite:true to replace it.",
         )
-    changes = await _result_changes(
-        session,
+    changes = _result_changes(
+        model,
         tie=tie,
         score=score,
         aet=aet,
@@ -174,14 +193,13 @@ async def report(
         note=note,
         source=source,
     )
-    after_fixture = tie.model_copy(update=changes)
-    after = await _view(session, after_fixture)
+    after_fixture = tie.model_copy(update=changes.model_dump(exclude_unset=True))
     answer = WriteAnswer(
         applied=False,
         before=before,
-        fixture=after,
+        fixture=_view(view, after_fixture),
         actor=actor,
-        effects=await _effects(session, tie, after_fixture),
+        effects=_effects(view, tie, after_fixture),
     )
     answer.confirm = f"apply with --yes (or version:{tie.version})"
     if not apply:
@@ -199,10 +217,7 @@ async def report(
         )
     except WriteRefused as refused:
         raise Refused(refused.code, refused.message) from None
-    fresh = await session.get(Fixture, tie.id)
-    assert fresh is not None
-    await session.refresh(fresh)
-    return await _applied(session, answer, revision, fresh)
+    return await _applied(session, answer, revision, tie)
 
 
 async def _applied(
@@ -211,12 +226,12 @@ async def _applied(
     """The preview turned into the answer of an applied write: its revision, and the tie as it now stands."""
     answer.applied, answer.revision, answer.confirm = True, made.id, ""
     if tie is not None:
-        answer.fixture = await _view(session, tie)
+        answer.fixture = _view(*await _now(session, tie))
     return answer
 
 
-async def _result_changes(
-    session: AsyncSession,
+def _result_changes(
+    model: StoreModel,
     *,
     tie: Fixture,
     score: str | None,
@@ -228,22 +243,21 @@ async def _result_changes(
     date: dt.date | None,
     note: str,
     source: str,
-) -> dict[str, Any]:
+) -> FixtureUpdate:
     """The fixture's new fields for this result, or a refusal saying what to write instead."""
-    changes: dict[str, Any] = {"note": note, "source_line": source or tie.source_line}
+    kept: dict[str, Any] = {"note": note, "source_line": source or tie.source_line}
     if date is not None:
-        changes["date"] = date
-    if status != "played":
-        return {
-            **changes,
-            "status": status,
-            "home_score": None,
-            "away_score": None,
-            "winner_id": None,
-            "decided_by": None,
-            "penalties": None,
-            "extra_time": False,
-        }
+        kept["date"] = date
+    state = FixtureStatus(status)
+    if state != FixtureStatus.PLAYED:
+        if score is not None or penalties is not None or forfeit or winner:
+            raise Refused(
+                "bad_result",
+                f"A {state.value} tie has no result: drop score:, penalties:, forfeit: and winner:, "
+                "or report it with status:played.",
+            )
+        cleared = dict.fromkeys(("home_score", "away_score", "winner_id", "decided_by", "penalties"))
+        return FixtureUpdate.model_validate({**kept, **cleared, "status": state, "extra_time": False})
     for named, feed in (("home", tie.home_from_fixture), ("away", tie.away_from_fixture)):
         if getattr(tie, f"{named}_id") is None:
             raise Refused(
@@ -252,7 +266,7 @@ async def _result_changes(
                 if feed
                 else f"Fixture {tie.number} has no {named} side yet.",
             )
-    side = await _winner_side(session, tie, winner)
+    side = _winner_side(model, tie, winner)
     try:
         outcome = settle(score=score, extra_time=aet, penalties=penalties, forfeit=forfeit, winner=side)
     except BadResult as bad:
@@ -261,26 +275,26 @@ async def _result_changes(
     if score is not None and not forfeit:
         home_text, _, away_text = score.replace("–", "-").partition("-")
         home_score, away_score = int(home_text), int(away_text)
-    return {
-        **changes,
-        "status": "played",
-        "home_score": home_score,
-        "away_score": away_score,
-        "extra_time": aet,
-        "penalties": outcome.penalties,
-        "decided_by": outcome.decided_by.value,
-        "winner_id": tie.home_id if outcome.winner == "home" else tie.away_id,
-    }
+    return FixtureUpdate.model_validate(
+        {
+            **kept,
+            "status": FixtureStatus.PLAYED,
+            "home_score": home_score,
+            "away_score": away_score,
+            "extra_time": aet,
+            "penalties": outcome.penalties,
+            "decided_by": outcome.decided_by,
+            "winner_id": tie.home_id if outcome.winner == "home" else tie.away_id,
+        }
+    )
 
 
-async def _winner_side(
-    session: AsyncSession, tie: Fixture, winner: str | None
-) -> Literal["home", "away"] | None:
+def _winner_side(model: StoreModel, tie: Fixture, winner: str | None) -> Literal["home", "away"] | None:
     if not winner:
         return None
     if winner.lower() in ("home", "away"):
         return "home" if winner.lower() == "home" else "away"
-    club = await find_team(session, winner)
+    club = find_team_in(model, winner)
     if club.id == tie.home_id:
         return "home"
     if club.id == tie.away_id:
@@ -301,47 +315,27 @@ def _score_words(view: FixtureView) -> str:
     return f"{view.home_score}-{view.away_score}{' a.e.t.' if view.extra_time else ''}{pens}"
 
 
-async def _effects(session: AsyncSession, before: Fixture, after: Fixture) -> list[str]:
+def _effects(view: SeasonSnapshot, before: Fixture, after: Fixture) -> list[str]:
     """What follows from the change: who goes through, the later tie it fills, who qualifies or goes out."""
     effects: list[str] = []
     if after.winner_id == before.winner_id:
         return effects
-    names = {
-        team.id: team.name
-        for team in (
-            await session.exec(
-                select(Team).where(
-                    col(Team.id).in_([i for i in (after.home_id, after.away_id) if i is not None])
-                )
-            )
-        ).all()
-    }
+    names = {team_id: view.teams[team_id].name for team_id in (after.home_id, after.away_id) if team_id}
     if after.winner_id is not None:
         effects.append(f"{names.get(after.winner_id)} goes through from fixture {after.number}")
         loser = after.away_id if after.winner_id == after.home_id else after.home_id
-        effects.append(f"{names.get(loser)} is out in round {after.round}")
-    linked = (
-        await session.exec(
-            select(Fixture).where(
-                Fixture.season_id == after.season_id,
-                (col(Fixture.home_from_fixture) == after.number)
-                | (col(Fixture.away_from_fixture) == after.number),
-            )
-        )
-    ).all()
+        effects.append(f"{names.get(loser or 0)} is out in round {after.round}")
+    linked = [
+        later
+        for later in view.fixtures
+        if after.number in (later.home_from_fixture, later.away_from_fixture)
+    ]
     for later in linked:
         effects.append(
             f"fixture {later.number} (round {later.round}) gets its side: "
             f"{names.get(after.winner_id) if after.winner_id else 'to be decided'}"
         )
-    last = max(
-        (
-            f.round
-            for f in (await session.exec(select(Fixture).where(Fixture.season_id == after.season_id))).all()
-        ),
-        default=after.round,
-    )
-    if after.round == last and after.winner_id is not None and not linked:
+    if after.round == view.last_round and after.winner_id is not None and not linked:
         effects.append(f"{names.get(after.winner_id)} qualifies for the tournament proper")
     return effects
 
@@ -370,8 +364,11 @@ async def undo(
             if revision
             else f"{actor} has made no change to undo.",
         )
-    tie = await session.get(Fixture, found.fixture_id)
-    assert tie is not None
+    model = await current_model(session)
+    held = next((v for v in model.seasons.values() if v.season.id == found.season_id), None)
+    tie = held.by_number.get(found.fixture_number or 0) if held is not None else None
+    if held is None or tie is None:
+        raise Refused("not_found", f"The fixture of revision {found.id} is no longer in the records.")
     later = (
         await session.exec(
             select(Revision).where(Revision.fixture_id == found.fixture_id, col(Revision.id) > found.id)
@@ -383,16 +380,26 @@ async def undo(
             f"Fixture {tie.number} changed again after revision {found.id} "
             f"(revision {later.id} by {later.actor}): add force:true to undo anyway.",
         )
-    before = await _view(session, tie)
+    played_later = [
+        f.number
+        for f in held.fixtures
+        if tie.number in (f.home_from_fixture, f.away_from_fixture) and f.status == "played"
+    ]
     restored = tie.model_copy(
         update={k: v for k, v in (found.before or {}).items() if k in fixture_snapshot(tie)}
     )
+    if played_later and restored.winner_id != tie.winner_id and not force:
+        raise Refused(
+            "depends_on_later_result",
+            f"Fixture {played_later[0]} has been played by the winner of fixture {tie.number}: undoing "
+            f"revision {found.id} changes who was in it. Add force:true to undo anyway.",
+        )
     answer = WriteAnswer(
         applied=False,
-        before=before,
-        fixture=await _view(session, restored),
+        before=_view(held, tie),
+        fixture=_view(held, restored),
         actor=actor,
-        effects=await _effects(session, tie, restored),
+        effects=_effects(held, tie, restored),
         confirm="apply with --yes",
     )
     if not apply:
@@ -401,7 +408,6 @@ async def undo(
         made = await undo_revision(session=session, revision=found, actor=actor, request=request)
     except WriteRefused as refused:
         raise Refused(refused.code, refused.message) from None
-    await session.refresh(tie)
     return await _applied(session, answer, made, tie)
 
 
@@ -422,12 +428,20 @@ async def history(
         query = query.where(Revision.fixture_number == fixture)
     if by:
         query = query.where(Revision.actor == by)
-    rows = (await session.exec(query.order_by(col(Revision.id).desc()).limit(50))).all()
-    if team:
+    query = query.order_by(col(Revision.id).desc())
+    rows = list((await session.exec(query if team else query.limit(50))).all())
+    if team:  # a club's changes are found in the revisions' contents: the newest 50 of them are kept
         club = await find_team(session, team)
-        rows = [
-            r for r in rows if club.id in {(r.after or {}).get("home_id"), (r.after or {}).get("away_id")}
-        ]
+
+        def concerns(revision: Revision) -> bool:
+            """Whether `revision` touches the club: a tie it plays, its entry, its bye (kept by name)."""
+            states = [state for state in (revision.before, revision.after) if state]
+            if revision.kind == "bye":
+                return any(state.get("team") == club.name for state in states)
+            keys = ("team_id",) if revision.kind == "entry" else ("home_id", "away_id")
+            return any(state.get(key) == club.id for state in states for key in keys)
+
+        rows = [r for r in rows if concerns(r)]
     return HistoryAnswer(
         revisions=[
             HistoryLine(
@@ -438,14 +452,42 @@ async def history(
                 before=r.before,
                 after=r.after,
                 why=r.why,
-                change=_change_words(r.before, r.after),
+                change=_change_words(r.before, r.after, kind=r.kind),
+                kind=r.kind,
             )
-            for r in rows
+            for r in rows[:50]
         ]
     )
 
 
-def _change_words(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
+def _change_words(
+    before: dict[str, Any] | None, after: dict[str, Any] | None, *, kind: str = "fixture"
+) -> str:
+    """A revision's change in words, by what it changed (a fixture, an entry, a bye, a season)."""
+    if kind == "entry":  # 'entry: Brand New FC from round 2'
+        state = after or before or {}
+        name = state.get("team") or state.get("name_in_season") or f"club {state.get('team_id')}"
+        if before and after:
+            moved = [
+                f"{key} {before.get(key)} → {after.get(key)}"
+                for key in after
+                if before.get(key) != after.get(key)
+            ]
+            return f"entry of {name}: {', '.join(moved) or 'unchanged'}"
+        told = f"entry{'' if after else ' taken back'}: {name}"
+        if state.get("entry_round") is not None:
+            told += f" from round {state['entry_round']}"
+        return told + (f" ({state['track']})" if state.get("track") not in (None, "local") else "")
+    if kind == "season":
+        state = after or before or {}
+        return f"season {state.get('year')} started" + (f": {state['title']}" if state.get("title") else "")
+    if kind == "bye":
+        state = after or before or {}
+        gone = "" if after else " taken back"
+        return f"bye{gone}: {state.get('team')} through round {state.get('round')}"
+    if before is None and after is not None:
+        return "drawn" + (f" for {after['date']}" if after.get("date") else "")
+
     def words(state: dict[str, Any] | None) -> str:
         if not state:
             return "nothing"
@@ -460,9 +502,16 @@ def _change_words(before: dict[str, Any] | None, after: dict[str, Any] | None) -
 
     if before and after and words(before) == words(after):
         moved = [side for side in ("home", "away") if before.get(f"{side}_id") != after.get(f"{side}_id")]
-        if moved:
-            return f"{' and '.join(moved)} side filled"
-    return f"score {words(before)} → {words(after)}"
+        filled = [side for side in moved if after.get(f"{side}_id") is not None]
+        emptied = [side for side in moved if after.get(f"{side}_id") is None]
+        said = [f"{' and '.join(filled)} side filled"] if filled else []
+        said += [f"{' and '.join(emptied)} side to be decided again"] if emptied else []
+        if said:
+            return "; ".join(said)
+    change = f"score {words(before)} → {words(after)}"
+    if before and after and before.get("date") != after.get("date"):
+        change += f"; date {before.get('date') or 'none'} → {after.get('date') or 'none'}"
+    return change
 
 
 async def season_new(

@@ -5,7 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
+from pydantic import Field as PydanticField
+from sqlalchemy import DateTime, Dialect, String
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
 
 
 class Track(StrEnum):
@@ -38,6 +42,58 @@ class FixtureStatus(StrEnum):
     SCHEDULED = "scheduled"
     POSTPONED = "postponed"
     ABANDONED = "abandoned"  # to be replayed or decided by the committee
+    ANNULLED = "annulled"  # struck from the record (the tie is void)
+
+
+class EnumText(TypeDecorator[StrEnum]):
+    """A text column that holds the values of one `StrEnum` and reads them back as its members.
+
+    Stored as plain text (the value, never the member's name), so the schema and data/ stay readable and a
+    value written before the enum existed reads back the same.
+    """
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[StrEnum]) -> None:
+        """Hold the values of `enum`."""
+        super().__init__()
+        self.enum = enum
+
+    def process_bind_param(self, value: object, dialect: Dialect) -> str | None:
+        """A member (or its value) as the value stored; anything else is refused before it is written."""
+        return None if value is None else self.enum(str(value)).value
+
+    def process_result_value(self, value: object, dialect: Dialect) -> StrEnum | None:
+        """The stored value as the enum's member."""
+        return None if value is None else self.enum(str(value))
+
+
+class FixtureShape(SQLModel):
+    """A tie as every layer says it: the facts of data/, the store's table, an update, the answers.
+
+    The table adds the store's keys (ids of the clubs, the season, who entered it); the facts name the
+    clubs instead; `FixtureUpdate` is the part a moderator's result changes. The enums are carried through
+    every layer, stored as their values.
+    """
+
+    number: int
+    round: int = Field(index=True)
+    date: dt.date | None = None
+    kickoff: dt.datetime | None = Field(default=None, sa_type=DateTime(timezone=True))  # UTC in the store
+    home_from_fixture: int | None = None  # a side that is "winner of fixture N" until it is known
+    away_from_fixture: int | None = None
+    home_league: str = ""
+    away_league: str = ""
+    home_score: int | None = None
+    away_score: int | None = None
+    extra_time: bool = False
+    penalties: str | None = None  # "4-3" (home first), "unknown", or None
+    decided_by: DecidedBy | None = Field(default=None, sa_type=EnumText(DecidedBy))
+    status: FixtureStatus = Field(default=FixtureStatus.PLAYED, sa_type=EnumText(FixtureStatus))
+    venue: str = ""
+    source_line: str = ""
+    note: str = ""
 
 
 class Finding(BaseModel):
@@ -68,7 +124,7 @@ class TeamFacts(BaseModel):
     """A club's entry in one season."""
 
     name: str
-    also_written: list[str] = Field(default_factory=list)
+    also_written: list[str] = PydanticField(default_factory=list)
     league: str = ""
     state: str = ""
     track: Track = Track.LOCAL
@@ -77,29 +133,12 @@ class TeamFacts(BaseModel):
     qualified_by: str = ""  # the deciding result of a direct slot, in words
 
 
-class FixtureFacts(BaseModel):
-    """One qualifying match."""
+class FixtureFacts(FixtureShape):
+    """One qualifying match, its clubs named as the season writes them."""
 
-    number: int
-    round: int
-    date: dt.date | None = None
-    kickoff: dt.datetime | None = None
     home: str | None  # None while the side is "winner of fixture N" (see home_from_fixture)
     away: str | None
-    home_from_fixture: int | None = None
-    away_from_fixture: int | None = None
-    venue: str = ""
-    home_league: str = ""
-    away_league: str = ""
-    home_score: int | None = None
-    away_score: int | None = None
-    decided_by: DecidedBy | None = None
-    extra_time: bool = False
-    penalties: str | None = None  # "4-3" (home first), "unknown", or None
     winner: str | None = None  # the winning club's name, None while not played
-    status: FixtureStatus = FixtureStatus.PLAYED
-    source_line: str = ""
-    note: str = ""
 
 
 class ByeFacts(BaseModel):
@@ -120,13 +159,13 @@ class SeasonFacts(BaseModel):
     title: str
     source: str
     imported_at: dt.datetime | None = None
-    stated: dict[str, int | str | list[str]] = Field(default_factory=dict)
-    rounds: list[RoundFacts] = Field(default_factory=list)
-    leagues: list[LeagueFacts] = Field(default_factory=list)
-    teams: list[TeamFacts] = Field(default_factory=list)
-    fixtures: list[FixtureFacts] = Field(default_factory=list)
-    byes: list[ByeFacts] = Field(default_factory=list)
-    findings: list[Finding] = Field(default_factory=list)
+    stated: dict[str, int | str | list[str]] = PydanticField(default_factory=dict)
+    rounds: list[RoundFacts] = PydanticField(default_factory=list)
+    leagues: list[LeagueFacts] = PydanticField(default_factory=list)
+    teams: list[TeamFacts] = PydanticField(default_factory=list)
+    fixtures: list[FixtureFacts] = PydanticField(default_factory=list)
+    byes: list[ByeFacts] = PydanticField(default_factory=list)
+    findings: list[Finding] = PydanticField(default_factory=list)
 
     def team(self, name: str) -> TeamFacts | None:
         """The entry named `name` (as this season writes it), if any."""

@@ -8,6 +8,8 @@ from typing import Any, Protocol
 from sqlalchemy import JSON, BigInteger, Column, DateTime, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from bot.seasons.facts import DecidedBy, EnumText, FixtureShape, FixtureStatus, Track
+
 
 def utcnow() -> dt.datetime:
     """Now, in UTC, to the second."""
@@ -80,7 +82,7 @@ class Entry(SQLModel, table=True):
     name_in_season: str
     league: str = ""
     state: str = ""
-    track: str = "local"
+    track: Track = Field(default=Track.LOCAL, sa_type=EnumText(Track))
     entry_round: int | None = None
     berth: str = ""
     qualified_by: str = ""
@@ -99,37 +101,36 @@ class Round(SQLModel, table=True):
     stated_entrants: int | None = None
 
 
-class Fixture(SQLModel, table=True):
-    """A tie. A side may be "winner of fixture N" (by number within the season) until it is known."""
+class Fixture(FixtureShape, table=True):
+    """A tie in the store: the shared shape, with the clubs by id and who entered it.
+
+    A side may be "winner of fixture N" (by number within the season) until it is known.
+    """
 
     __table_args__ = (UniqueConstraint("season_id", "number"),)
     id: int | None = Field(default=None, primary_key=True)
     season_id: int = Field(foreign_key="season.id", index=True, ondelete="CASCADE")
-    number: int
-    round: int = Field(index=True)
-    date: dt.date | None = None
-    kickoff: dt.datetime | None = (
-        _when()
-    )  # when the time is known (scheduled ties); shown in each reader's zone
     home_id: int | None = Field(default=None, foreign_key="team.id", index=True)
     away_id: int | None = Field(default=None, foreign_key="team.id", index=True)
-    home_from_fixture: int | None = None
-    away_from_fixture: int | None = None
-    home_league: str = ""
-    away_league: str = ""
-    home_score: int | None = None
-    away_score: int | None = None
-    extra_time: bool = False
-    penalties: str | None = None
-    decided_by: str | None = None
     winner_id: int | None = Field(default=None, foreign_key="team.id")
-    status: str = "played"
-    venue: str = ""
-    source_line: str = ""
-    note: str = ""
     entered_at: dt.datetime | None = _when()
     entered_by: str = ""
     version: int = 0  # raised by every change, so a confirmation can name the state it previewed
+
+
+class FixtureUpdate(SQLModel):
+    """What a moderator's result changes in a fixture (every field optional: only those set are written)."""
+
+    home_score: int | None = None
+    away_score: int | None = None
+    extra_time: bool | None = None
+    penalties: str | None = None
+    decided_by: DecidedBy | None = None
+    winner_id: int | None = None
+    status: FixtureStatus | None = None
+    date: dt.date | None = None
+    note: str | None = None
+    source_line: str | None = None
 
 
 class Bye(SQLModel, table=True):

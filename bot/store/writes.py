@@ -9,6 +9,7 @@ not left no trace. A confirmation names the fixture version it previewed: if the
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +19,20 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.names import normalise
-from bot.store.models import Bye, Entry, Fixture, Revision, Round, Season, Team, stored_id, utcnow
+from bot.seasons.facts import FixtureStatus
+from bot.store.model import detached, note_write
+from bot.store.models import (
+    Bye,
+    Entry,
+    Fixture,
+    FixtureUpdate,
+    Revision,
+    Round,
+    Season,
+    Team,
+    stored_id,
+    utcnow,
+)
 from bot.store.version import bump_version
 
 # The fields of a fixture that a result changes; a revision's before and after hold exactly these.
@@ -68,17 +82,6 @@ def snapshot(fixture: Fixture, fields: tuple[str, ...] = RESULT_FIELDS + SIDE_FI
     return {name: _plain(getattr(fixture, name)) for name in fields}
 
 
-def _typed(name: str, value: Any) -> Any:
-    """A snapshot value back in the column's type (dates and times were kept as ISO text)."""
-    if value is None:
-        return None
-    if name == "date":
-        return dt.date.fromisoformat(value)
-    if name == "entered_at":
-        return dt.datetime.fromisoformat(value)
-    return value
-
-
 async def _already(session: AsyncSession, request: str | None) -> Revision | None:
     if request is None:
         return None
@@ -90,7 +93,7 @@ async def change_fixture(
     session: AsyncSession,
     fixture: Fixture,
     expected_version: int,
-    changes: dict[str, Any],
+    changes: FixtureUpdate,
     actor: str,
     why: str = "",
     request: str | None = None,
@@ -100,17 +103,16 @@ async def change_fixture(
 
     The version check is the UPDATE's own WHERE clause, so of two moderators confirming at once exactly one
     applies and the other is refused with `changed_meanwhile`. A request already applied returns its
-    revision again instead of applying twice. Sides filled by this result ("winner of fixture N") follow in
-    the same transaction, each with a revision of its own.
+    revision again instead of applying twice (looked for only when the UPDATE or the commit is refused: a
+    request applied before has moved the version on, or holds the unique request id). Sides filled by this
+    result ("winner of fixture N") follow in the same transaction, each with a revision of its own.
     """
-    done = await _already(session, request)
-    if done is not None:
-        return done
     fixture_id = stored_id(fixture)
     before = snapshot(fixture)
-    stamped = {**changes, "entered_by": actor, "entered_at": utcnow()}
-    values = {
-        name: _typed(name, value) if isinstance(value, str) else value for name, value in stamped.items()
+    values: dict[str, Any] = {
+        **changes.model_dump(exclude_unset=True),
+        "entered_by": actor,
+        "entered_at": utcnow(),
     }
     moved = await session.exec(
         update(Fixture)
@@ -120,6 +122,9 @@ async def change_fixture(
     if moved.rowcount != 1:
         number = fixture.number  # read before the rollback expires the row
         await session.rollback()
+        done = await _already(session, request)  # this very request, applied before (delivered twice)
+        if done is not None:
+            return done
         now = await session.get(Fixture, fixture_id, populate_existing=True)  # the change that won
         who = f" by {now.entered_by or 'the importer'}" if now is not None else ""
         raise WriteRefused(
@@ -143,23 +148,31 @@ async def change_fixture(
         undoes=undoes,
         store_version=version,
     )
-    session.add(revision)
-    await _fill_linked_sides(
+    filled = await _fill_linked_sides(
         session,
         fixture=fixture,
         winner_id=values.get("winner_id", fixture.winner_id),
         actor=actor,
         version=version,
     )
-    return await _commit(
+    session.add(revision)  # after the query above: a request id used before then clashes at the commit
+    made = await _commit(
         session, revision, request=request, conflict=f"Fixture {fixture.number} changed meanwhile"
     )
+    if made is revision:  # committed: the model in memory takes the change without reading it back
+        changed = detached(fixture, **values, version=expected_version + 1)
+        note_write(session, version=version, fixtures=[changed, *(detached(f) for f in filled)])
+    return made
 
 
 async def _fill_linked_sides(
     session: AsyncSession, *, fixture: Fixture, winner_id: int | None, actor: str, version: int
-) -> None:
-    """Put the winner of `fixture` into every later tie drawn as 'winner of fixture N' (or take it out)."""
+) -> list[Fixture]:
+    """Put the winner of `fixture` into every later tie drawn as 'winner of fixture N' (or take it out).
+
+    Returns the ties changed.
+    """
+    filled: list[Fixture] = []
     linked = (
         await session.exec(
             select(Fixture).where(
@@ -177,6 +190,7 @@ async def _fill_linked_sides(
         setattr(later, side, winner_id)
         later.version += 1
         session.add(later)
+        filled.append(later)
         session.add(
             Revision(
                 season_id=later.season_id,
@@ -191,6 +205,7 @@ async def _fill_linked_sides(
                 store_version=version,
             )
         )
+    return filled
 
 
 async def create_season(
@@ -237,9 +252,9 @@ async def undo_revision(
     fixture = await session.get(Fixture, revision.fixture_id)
     if fixture is None:
         raise WriteRefused("not_found", f"The fixture of revision {revision.id} is no longer in the records.")
-    changes = {
-        name: revision.before[name] for name in RESULT_FIELDS if name not in ("entered_by", "entered_at")
-    }
+    changes = FixtureUpdate.model_validate(
+        {name: revision.before[name] for name in RESULT_FIELDS if name not in ("entered_by", "entered_at")}
+    )
     return await change_fixture(
         session=session,
         fixture=fixture,
@@ -276,9 +291,11 @@ async def schedule_fixture(
             )
         ).first() is None:
             session.add(Round(season_id=season_id, number=round_number, name=f"Round {round_number}"))
-        for side in sides:
-            if side.team is not None:
-                await _enter(session, season_id=season_id, team=side.team, round_number=round_number)
+        entries = [
+            await _enter(session, season_id=season_id, team=side.team, round_number=round_number, actor=actor)
+            for side in sides
+            if side.team is not None
+        ]
         winners = {  # a side drawn as the winner of a tie already played is that club from the start
             f.number: f.winner_id
             for f in (await session.exec(select(Fixture).where(Fixture.season_id == season_id))).all()
@@ -294,7 +311,7 @@ async def schedule_fixture(
             away_id=sides[1].team.id if sides[1].team else winners.get(sides[1].from_fixture or 0),
             home_from_fixture=sides[0].from_fixture,
             away_from_fixture=sides[1].from_fixture,
-            status="scheduled",
+            status=FixtureStatus.SCHEDULED,
             venue=venue,
             entered_by=actor,
             entered_at=utcnow(),
@@ -315,6 +332,7 @@ async def schedule_fixture(
         actor=actor,
         why="drawn",
         request=request,
+        entries=entries,
     )
 
 
@@ -337,7 +355,9 @@ async def add_bye(
     )
     if exists.first() is not None:
         raise WriteRefused("result_exists", f"{team.name} already has a bye in round {round_number}.")
-    await _enter(session, season_id=season_id, team=team, round_number=round_number + 1)  # plays next round
+    entry = await _enter(  # the club plays from the next round
+        session, season_id=season_id, team=team, round_number=round_number + 1, actor=actor
+    )
     session.add(Bye(season_id=season_id, round=round_number, team_id=team_id, source=f"entered by {actor}"))
     return await _record(
         session,
@@ -349,6 +369,7 @@ async def add_bye(
         actor=actor,
         why="a bye",
         request=request,
+        entries=[entry],
     )
 
 
@@ -360,14 +381,36 @@ async def new_club(*, session: AsyncSession, name: str) -> Team:
     return team
 
 
-async def _enter(session: AsyncSession, *, season_id: int, team: Team, round_number: int) -> None:
-    """Give `team` an entry in the season (local qualifying, from this round) if it has none."""
+async def _enter(
+    session: AsyncSession, *, season_id: int, team: Team, round_number: int, actor: str
+) -> Revision | None:
+    """Give `team` an entry in the season (local qualifying, from this round) if it has none.
+
+    Returns the entry's revision, for `_record` to write with the change that made the entry (same actor,
+    same store version, same transaction); None if the club was already in the season.
+    """
     team_id = stored_id(team)
     entered = await session.exec(select(Entry).where(Entry.season_id == season_id, Entry.team_id == team_id))
-    if entered.first() is None:
-        session.add(
-            Entry(season_id=season_id, team_id=team_id, name_in_season=team.name, entry_round=round_number)
-        )
+    if entered.first() is not None:
+        return None
+    entry = Entry(season_id=season_id, team_id=team_id, name_in_season=team.name, entry_round=round_number)
+    session.add(entry)
+    return Revision(
+        season_id=season_id,
+        kind="entry",
+        before=None,
+        # team_id is how a reload knows a moderator made this entry (loader._moderated reads it).
+        after={
+            "team_id": team_id,
+            "team": team.name,
+            "name_in_season": entry.name_in_season,
+            "entry_round": entry.entry_round,
+            "track": entry.track,
+        },
+        actor=actor,
+        at=utcnow(),
+        why=f"{team.name} enters the season in round {round_number}",
+    )
 
 
 async def _record(
@@ -381,8 +424,18 @@ async def _record(
     actor: str,
     why: str,
     request: str | None,
+    entries: Sequence[Revision | None] = (),
 ) -> Revision:
-    """Write the revision and the new store version, and commit the whole change."""
+    """Write the revision and the new store version, and commit the whole change.
+
+    `entries` are the revisions of entries this change made (see `_enter`): written with it, at the same
+    store version, and without its request (a request id names one revision, the change itself).
+    """
+    version = await bump_version(session)
+    for made in entries:
+        if made is not None:
+            made.store_version = version
+            session.add(made)
     revision = Revision(
         season_id=season_id,
         fixture_id=stored_id(fixture) if fixture is not None else None,
@@ -394,7 +447,7 @@ async def _record(
         at=utcnow(),
         why=why,
         request=request,
-        store_version=await bump_version(session),
+        store_version=version,
     )
     session.add(revision)
     return await _commit(
@@ -415,8 +468,7 @@ async def _commit(
         await session.commit()
     except IntegrityError:
         return await _clash(session, request=request, conflict=conflict)
-    await session.refresh(revision)
-    return revision
+    return revision  # its id was given at the flush, and nothing of it expires on commit
 
 
 async def _clash(session: AsyncSession, *, request: str | None, conflict: str) -> Revision:
