@@ -326,9 +326,7 @@ def _effects(view: SeasonSnapshot, before: Fixture, after: Fixture) -> list[str]
         loser = after.away_id if after.winner_id == after.home_id else after.home_id
         effects.append(f"{names.get(loser or 0)} is out in round {after.round}")
     linked = [
-        later
-        for later in view.fixtures
-        if after.number in (later.home_from_fixture, later.away_from_fixture)
+        later for later in view.fixtures if after.number in (later.home_from_fixture, later.away_from_fixture)
     ]
     for later in linked:
         effects.append(
