@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import json
 import logging
@@ -34,6 +35,7 @@ from bot.render.menus import (
 from bot.render.picture import PictureCache
 from bot.settings import Settings
 from bot.store.engine import Store
+from bot.store.model import freeze_after_loads
 
 log = logging.getLogger(__name__)
 SOMETHING_WENT_WRONG = (
@@ -72,6 +74,32 @@ async def respond(
         return await interaction.followup.send(**message, wait=True)
     callback = await interaction.response.send_message(**message)
     return callback.resource if isinstance(callback.resource, discord.InteractionMessage) else None
+
+
+LATE_AFTER = 2.0  # seconds after its creation past which a command is deferred before it is answered
+
+
+async def defer_if_late(interaction: discord.Interaction) -> bool:
+    """Defer a command that reaches its handler late, so its answer can follow after Discord's 3 s.
+
+    Discord forgets an interaction not answered within 3 seconds of its creation (the time in its
+    snowflake); one that has already waited 2 (a burst, a pause) is deferred at once, and `respond` then
+    sends the answer as the follow-up. Returns whether it deferred.
+    """
+    if interaction.response.is_done():
+        return False
+    waited = (discord.utils.utcnow() - interaction.created_at).total_seconds()
+    if waited < LATE_AFTER:
+        return False
+    log.info("%s arrived %.1f s after it was made: deferred", what_was_asked(interaction), waited)
+    await interaction.response.defer(thinking=True)
+    return True
+
+
+async def defer(interaction: discord.Interaction) -> None:
+    """Defer before heavy work (a picture, a long answer), unless the interaction is already deferred."""
+    if not interaction.response.is_done():
+        await interaction.response.defer(thinking=True)
 
 
 def leaf_options(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -125,7 +153,13 @@ class OpenCupTree(app_commands.CommandTree["OpenCupBot"]):
     """The command tree, with one error handler for every command."""
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
-        """Let every command through; an autocomplete only when it can get choices, else it gets none."""
+        """Let every command through (deferred first if late), and an autocomplete that can get choices.
+
+        An autocomplete that cannot (an unknown command or option) is answered with none.
+        """
+        if interaction.type is discord.InteractionType.application_command:
+            await defer_if_late(interaction)
+            return True
         if interaction.type is not discord.InteractionType.autocomplete:
             return True
         reason = unanswerable_autocomplete(interaction)
@@ -250,6 +284,8 @@ class OpenCupBot(commands.AutoShardedBot):
         await self.refresh_team_index()
         await self.load_cogs()
         await self.sync_commands()
+        freeze_after_loads()  # from now on, and for what start-up made: no long pauses of the collector
+        gc.freeze()
 
     async def load_cogs(self) -> None:
         """Load every cog in `cogs/`; one that fails is logged and recorded, and the others still load."""
@@ -312,6 +348,8 @@ class OpenCupBot(commands.AutoShardedBot):
         """Stop open menus, log out, then release the store if it is the bot's own."""
         for view in list(self.open_views):
             view.stop()
+        freeze_after_loads(False)  # what was frozen is the collector's again (tests run many bots in turn)
+        gc.unfreeze()
         try:
             await super().close()
         finally:

@@ -11,7 +11,7 @@ from discord.ext import commands
 from bot.answers.commands import COMMANDS
 from bot.answers.models import RoundAnswer
 from bot.answers.round import bracket
-from bot.client import OpenCupBot
+from bot.client import OpenCupBot, defer
 from bot.render.paging import RoundPage, round_pages
 from bot.render.picture import PictureCache, round_footer, round_png
 from cogs.shared.options import described, option
@@ -56,7 +56,7 @@ class BracketCog(commands.Cog):
         """Answer /bracket: check the round first (a friendly error stays instant), then draw."""
         async with self.bot.store.session() as session:
             answer = await bracket(session, round=round, season=season)
-        await interaction.response.defer(thinking=True)
+        await defer(interaction)
         version = await data_version(interaction, answer.freshness)
         pages = round_pages(answer)
         files = await pictures(

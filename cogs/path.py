@@ -8,7 +8,7 @@ from discord.ext import commands
 
 from bot.answers.commands import COMMANDS
 from bot.answers.path import path
-from bot.client import OpenCupBot
+from bot.client import OpenCupBot, defer, respond
 from bot.render.embed import render_embed
 from bot.render.picture import PictureCache, path_png
 from cogs.shared.options import described, option
@@ -40,9 +40,9 @@ class PathCog(commands.Cog):
             answer = await path(session, team=team, season=season)
         embed = render_embed(answer)
         if not picture:
-            await interaction.response.send_message(embed=embed)
+            await respond(interaction, embed=embed)
             return
-        await interaction.response.defer(thinking=True)
+        await defer(interaction)
         key = PictureCache.path_key(answer, await data_version(interaction, answer.freshness))
         name = f"path-{answer.season}.png"
         embed.set_image(url=f"attachment://{name}")

@@ -15,6 +15,7 @@ session's objects can change a model. Its rows are read-only by convention; copy
 from __future__ import annotations
 
 import asyncio
+import gc
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -230,6 +231,18 @@ class _Held:
 
 
 _HELD: weakref.WeakKeyDictionary[Engine, _Held] = weakref.WeakKeyDictionary()
+_freeze_after_loads = False
+
+
+def freeze_after_loads(on: bool = True) -> None:
+    """After each whole read of a model, move every live object out of the garbage collector's passes.
+
+    A long-running bot holds tens of thousands of long-lived objects (the model, modules, the index); a
+    full collection walks them all and pauses every answer meanwhile. Frozen objects are still freed by
+    reference counting when dropped (an old model); only cycles among them would stay.
+    """
+    global _freeze_after_loads
+    _freeze_after_loads = on
 
 
 def _engine_of(session: AsyncSession) -> AsyncEngine:
@@ -295,6 +308,8 @@ async def _refreshed(held: _Held, reader: AsyncSession) -> StoreModel:
             async with AsyncSession(reader.bind, expire_on_commit=False) as loading:
                 model = await load_model(loading, version)
             held.full_loads += 1
+            if _freeze_after_loads:
+                gc.freeze()  # the new model lives long: keep it out of the collector's full passes
         held.model = model
         return model
 

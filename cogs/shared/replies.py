@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import discord
 from pydantic import BaseModel
 
+from bot.client import respond
 from bot.render.embed import PageTurner, render_pages
 
 if TYPE_CHECKING:
@@ -21,12 +22,11 @@ async def send_answer(
     """Reply with `answer` as an embed, paged when it is long."""
     pages = render_pages(answer)
     if len(pages) == 1:
-        await interaction.response.send_message(embed=pages[0], ephemeral=ephemeral)
+        await respond(interaction, embed=pages[0], ephemeral=ephemeral)
         return
     turner = PageTurner(owner_id=interaction.user.id, pages=pages, timeout=PAGE_TIMEOUT)
-    sent = await interaction.response.send_message(embed=pages[0], view=turner, ephemeral=ephemeral)
+    sent = await respond(interaction, embed=pages[0], view=turner, ephemeral=ephemeral)
     # Discord returns the message with the answer; ask for it only if it did not (it always does today).
-    message = sent.resource if isinstance(sent.resource, discord.InteractionMessage) else None
-    turner.message = message or await interaction.original_response()
+    turner.message = sent or await interaction.original_response()
     bot: OpenCupBot = interaction.client  # type: ignore[assignment]
     bot.open_views.add(turner)

@@ -1,0 +1,110 @@
+"""No answer is stale after a write, and a command that arrives late is deferred, never lost."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+import bot.client as client_module
+from bot.answers.report import report
+from bot.client import OpenCupBot
+from bot.seasons.datafiles import read_season, write_season
+from bot.store.engine import Store
+from bot.store.model import current_model
+from tests.support.loopback_discord import LoopbackDiscord
+from tests.support.running_bot import embed_text, running
+from tests.support.season_in_progress import cut_after_round
+
+DEFERRED = 5  # DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE
+
+
+@pytest_asyncio.fixture
+async def in_progress(empty_url: str, data_dir: Path, tmp_path: Path) -> AsyncIterator[Store]:
+    """A writable store of 2024 as it stood after round 2 (round 3 drawn, round 4 'winner of N')."""
+    folder = tmp_path / "data"
+    shutil.copytree(data_dir, folder)
+    cut = cut_after_round(read_season(folder / "seasons" / "2024"), 2)
+    shutil.rmtree(folder / "seasons" / "2024")
+    write_season(cut, folder)
+    store = await Store(empty_url, folder).open()
+    yield store
+    await store.close()
+
+
+@pytest_asyncio.fixture
+async def moderated_live(in_progress: Store) -> AsyncIterator[tuple[LoopbackDiscord, OpenCupBot]]:
+    """The production bot on the in-progress store."""
+    async with running(in_progress) as pair:
+        yield pair
+
+
+async def _text(fake: LoopbackDiscord, command: str, options: dict[str, object]) -> str:
+    response = await fake.slash(command, options)
+    assert response.accepted, response.error
+    return "\n".join(embed_text(embed) for embed in response.embeds)
+
+
+async def test_every_answer_follows_a_result_at_once(
+    moderated_live: tuple[LoopbackDiscord, OpenCupBot], in_progress: Store
+) -> None:
+    """A result written by another process's store object shows in every answer that depends on it at once.
+
+    Each command is asked before (so its answer is cached) and straight after the write.
+    """
+    fake, _bot = moderated_live
+    async with in_progress.session() as session:
+        season = (await current_model(session)).seasons[2024]
+    tie = next(f for f in season.fixtures if f.round == 3 and f.home_id and f.away_id)
+    home, away = season.name(tie.home_id), season.name(tie.away_id)
+    assert home and away
+    asked = {
+        "path": {"team": home, "season": 2024},
+        "round": {"number": 3, "season": 2024},
+        "result": {"team": home, "opponent": away},
+        "team": {"name": home},
+    }
+    before = {name: await _text(fake, name, options) for name, options in asked.items()}
+    assert all("6-7" not in text for text in before.values())
+
+    writer = Store(in_progress.url, in_progress.data_dir)  # as the console would, beside the running bot
+    try:
+        async with writer.session() as session:
+            await report(
+                session, fixture=tie.number, score="6-7", season=2024, apply=True, actor="mod:elsewhere"
+            )
+    finally:
+        await writer.close()
+
+    after = {name: await _text(fake, name, options) for name, options in asked.items()}
+    for name, text in after.items():
+        assert text != before[name], f"/{name} is stale after the write"
+    assert all("6-7" in after[name] for name in ("path", "result", "round"))  # the home side lost
+    assert "still alive" in before["team"] and "still alive" not in after["team"]
+
+
+@pytest.mark.parametrize(
+    ("command", "options"),
+    [
+        ("path", {"team": "folsom", "season": 2024}),
+        ("round", {"number": 1, "season": 2024}),  # paged: the page turner rides on the follow-up
+        ("path", {"team": "no such club at all", "season": 2024}),  # the error, too
+        ("path", {"team": "folsom", "season": 2024, "picture": True}),  # heavy work defers anyway
+    ],
+)
+async def test_a_late_command_is_deferred_then_answered(
+    live: tuple[LoopbackDiscord, OpenCupBot],
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+    options: dict[str, object],
+) -> None:
+    """A command reaching its handler past the lateness mark is deferred first, then answered by follow-up."""
+    fake, _bot = live
+    monkeypatch.setattr(client_module, "LATE_AFTER", 0.0)  # every command counts as late
+    response = await fake.slash(command, options)
+    assert response.accepted and response.type == DEFERRED
+    [answer] = await response.wait_followups(1)
+    assert answer.embeds or answer.content
