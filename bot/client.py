@@ -35,7 +35,7 @@ from bot.render.menus import (
 from bot.render.picture import PictureCache
 from bot.settings import Settings
 from bot.store.engine import Store
-from bot.store.model import freeze_after_loads
+from bot.store.model import freeze_after_loads, held_model
 
 log = logging.getLogger(__name__)
 SOMETHING_WENT_WRONG = (
@@ -272,7 +272,7 @@ class OpenCupBot(commands.AutoShardedBot):
         self.settings = settings
         self.store = store or Store(settings.resolved_database_url(), settings.data_dir)
         self._owns_store = store is None  # a store handed in belongs to the caller, who closes it
-        self.team_index = TeamIndex()
+        self._start_index = TeamIndex()
         self.failed_extensions: dict[str, BaseException] = {}
         self.synced_scopes: list[str] = []
         self.open_views: weakref.WeakSet[discord.ui.View] = weakref.WeakSet()  # stopped on close
@@ -297,9 +297,19 @@ class OpenCupBot(commands.AutoShardedBot):
                 log.exception("extension %s failed to load; the others still load", name)
 
     async def refresh_team_index(self) -> None:
-        """Rebuild the in-memory team index (after loading data or changing teams and aliases)."""
+        """Read the store's model (and so its team index) now, e.g. after a write made elsewhere."""
         async with self.store.session() as session:
-            self.team_index = await current_team_index(session)
+            self._start_index = await current_team_index(session)
+
+    @property
+    def team_index(self) -> TeamIndex:
+        """The team index of the newest model this process has read, for autocomplete (no database read).
+
+        Every answer reads the store version first, so after any question the index is the store's own;
+        a name typed into a command is resolved against the store's index of that moment, not this one.
+        """
+        model = held_model(self.store.engine)
+        return model.index if model is not None else self._start_index
 
     def command_payload(self, guild: discord.abc.Snowflake | None) -> list[dict[str, Any]]:
         """What a sync would send for `guild` (or globally)."""

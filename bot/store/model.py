@@ -332,6 +332,12 @@ def note_write(session: AsyncSession, *, version: int, fixtures: list[Fixture]) 
         held.patches += 1
 
 
+def held_model(engine: AsyncEngine) -> StoreModel | None:
+    """The newest model this process has read of `engine`'s store, without asking the store (may lag)."""
+    held = _HELD.get(engine.sync_engine)
+    return held.model if held is not None else None
+
+
 def model_loads(engine: AsyncEngine) -> tuple[int, int]:
     """How many times the model of `engine` was read whole, and patched (for tests and benchmarks)."""
     held = _HELD.get(engine.sync_engine)

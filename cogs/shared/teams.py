@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
-from bot.answers.lookup import resolve
+from bot.answers.lookup import current_team_index, resolve
 from cogs.shared.options import TableOption, table_option
 
 if TYPE_CHECKING:
@@ -39,7 +39,9 @@ class TeamTransformer(ClubName):
     async def transform(self, interaction: discord.Interaction, value: Any, /) -> str:
         """The one club named, or a typed error (no such club, or several)."""
         bot: OpenCupBot = interaction.client  # type: ignore[assignment]
-        return resolve(bot.team_index, self.option.check(value))
+        typed = self.option.check(value)
+        async with bot.store.session() as session:  # the index of the store now: a club added meanwhile too
+            return resolve(await current_team_index(session), typed)
 
 
 def club_name(command: str, name: str) -> ClubName:

@@ -10,7 +10,7 @@ import pytest
 import pytest_asyncio
 
 import bot.client as client_module
-from bot.answers.report import report
+from bot.answers.report import fixture_new, report
 from bot.client import OpenCupBot
 from bot.seasons.datafiles import read_season, write_season
 from bot.store.engine import Store
@@ -108,3 +108,24 @@ async def test_a_late_command_is_deferred_then_answered(
     assert response.accepted and response.type == DEFERRED
     [answer] = await response.wait_followups(1)
     assert answer.embeds or answer.content
+
+
+async def test_a_club_added_elsewhere_is_found_and_offered(
+    moderated_live: tuple[LoopbackDiscord, OpenCupBot], in_progress: Store
+) -> None:
+    """A club a moderator adds from the console is resolved by the next command, then autocompleted."""
+    fake, _bot = moderated_live
+    assert not [c for c in await fake.autocomplete("path", "team", "zephyr") if "Zephyr" in c["name"]]
+    writer = Store(in_progress.url, in_progress.data_dir)
+    try:
+        async with writer.session() as session:
+            await fixture_new(
+                session, round=5, home="Zephyr Rovers FC", away="winner of 1", season=2024, new_club=True,
+                apply=True, actor="mod:elsewhere",
+            )  # fmt: skip
+    finally:
+        await writer.close()
+    text = await _text(fake, "path", {"team": "zephyr rovers", "season": 2024})
+    assert "Zephyr Rovers FC" in text
+    offered = await fake.autocomplete("path", "team", "zephyr")
+    assert [c["value"] for c in offered] == ["Zephyr Rovers FC"]
