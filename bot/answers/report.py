@@ -28,6 +28,7 @@ from bot.answers.models import RoundMatch
 from bot.answers.round import round_match
 from bot.seasons.facts import FixtureStatus
 from bot.seasons.outcome import BadResult, settle
+from bot.store.model import model_after
 from bot.store.models import Fixture, FixtureUpdate, Revision
 from bot.store.writes import (
     Side,
@@ -112,9 +113,9 @@ def _season_of(model: StoreModel, fixture: Fixture) -> SeasonSnapshot:
     raise Refused("not_found", f"Fixture {fixture.number} belongs to no season in the records.")
 
 
-async def _now(session: AsyncSession, fixture: Fixture) -> tuple[SeasonSnapshot, Fixture]:
-    """The season of `fixture` and the fixture itself, as the store holds them now (after a write)."""
-    view = _season_of(await current_model(session), fixture)
+async def _now(session: AsyncSession, fixture: Fixture, version: int) -> tuple[SeasonSnapshot, Fixture]:
+    """The season of `fixture` and the fixture itself, as they stand after the write of `version`."""
+    view = _season_of(await model_after(session, version), fixture)
     return view, view.by_number.get(fixture.number, fixture)
 
 
@@ -163,7 +164,7 @@ async def report(
     request: str | None = None,
 ) -> WriteAnswer:
     """Preview (or, with `apply`, record) the result of one tie."""
-    model = await current_model(session)
+    model = await current_model(session, fresh=True)
     view, tie = _find_fixture(model, season=season, fixture=fixture, home=home, away=away)
     before = _view(view, tie)
     if apply and version is not None and tie.version != version:
@@ -226,7 +227,7 @@ async def _applied(
     """The preview turned into the answer of an applied write: its revision, and the tie as it now stands."""
     answer.applied, answer.revision, answer.confirm = True, made.id, ""
     if tie is not None:
-        answer.fixture = _view(*await _now(session, tie))
+        answer.fixture = _view(*await _now(session, tie, made.store_version))
     return answer
 
 
@@ -362,7 +363,7 @@ async def undo(
             if revision
             else f"{actor} has made no change to undo.",
         )
-    model = await current_model(session)
+    model = await current_model(session, fresh=True)
     held = next((v for v in model.seasons.values() if v.season.id == found.season_id), None)
     tie = held.by_number.get(found.fixture_number or 0) if held is not None else None
     if held is None or tie is None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import time
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -32,6 +33,7 @@ from bot.names import IndexedTeam, TeamIndex
 from bot.store.models import Bye, Entry, Fixture, League, Revision, Round, Season, Team, TeamAlias, stored_id
 from bot.store.version import WRITING, store_version
 
+RECHECK_AFTER = 0.5  # seconds: how long a version read stands for other processes' writes
 SEEN = "opencup_model"  # in a session's info: the model its current transaction answers from
 LOADER_PREFIX = "importer"  # revisions the loader writes (a reload of data/) always rebuild the model
 
@@ -222,6 +224,7 @@ class _Held:
     loop: asyncio.AbstractEventLoop | None = None
     full_loads: int = 0
     patches: int = 0
+    checked_at: float = 0.0  # time.monotonic() when the store version was last read
 
     def guard(self) -> asyncio.Lock:
         loop = asyncio.get_running_loop()
@@ -252,13 +255,17 @@ def _engine_of(session: AsyncSession) -> AsyncEngine:
     return bind
 
 
-async def current_model(session: AsyncSession) -> StoreModel:
-    """The model of the store `session` belongs to, at the store's committed version now.
+async def current_model(session: AsyncSession, *, fresh: bool = False) -> StoreModel:
+    """The model of the store `session` belongs to, at the store's committed version.
 
     The version (and, when it moved, what changed) is read through `session` itself, one small query,
     unless the session holds a write it has not committed: then through a session of its own, so a model
     never holds what a rollback may still take back. Within one transaction of `session` the model is read
     once: every lookup of one answer sees the same facts.
+
+    The version is read at most every `RECHECK_AFTER` seconds: a write committed by this process is seen at
+    once (its commit makes the next question read the version), one by another process within that time.
+    `fresh` reads it now whatever the time (writers preview from the store as it is).
     """
     engine = _engine_of(session)
     held = _HELD.setdefault(engine.sync_engine, _Held())
@@ -266,9 +273,11 @@ async def current_model(session: AsyncSession) -> StoreModel:
         async with AsyncSession(engine, expire_on_commit=False) as reader:
             return await _refreshed(held, reader)
     seen = session.info.get(SEEN)
-    if isinstance(seen, StoreModel):
+    if isinstance(seen, StoreModel) and not fresh:
         return seen
-    model = await _refreshed(held, session)
+    model = held.model
+    if model is None or fresh or time.monotonic() - held.checked_at >= RECHECK_AFTER:
+        model = await _refreshed(held, session)
     session.info[SEEN] = model
     return model
 
@@ -277,12 +286,23 @@ async def current_model(session: AsyncSession) -> StoreModel:
 @event.listens_for(Session, "after_rollback")
 @event.listens_for(Session, "after_soft_rollback")
 def _look_again(session: Session, *_: object) -> None:
-    """After a commit or rollback, the session's next question reads the version again."""
+    """After a commit or rollback, the session's next question reads the model again.
+
+    A commit that wrote (bumped the store version) makes the next question anywhere in this process read
+    the version, so this process never answers from before its own write.
+    """
     session.info.pop(SEEN, None)
+    if session.info.pop(WRITING, None):
+        bind = session.get_bind()
+        held = _HELD.get(bind) if isinstance(bind, Engine) else None
+        if held is not None:
+            held.checked_at = 0.0
 
 
 async def _refreshed(held: _Held, reader: AsyncSession) -> StoreModel:
+    asked = time.monotonic()
     version = await store_version(reader)
+    held.checked_at = max(held.checked_at, asked)
     model = held.model
     if model is not None and model.version == version:
         return model
@@ -330,6 +350,14 @@ def note_write(session: AsyncSession, *, version: int, fixtures: list[Fixture]) 
     if held is not None and held.model is not None and held.model.version == version - 1:
         held.model = held.model.with_fixtures(version, fixtures)
         held.patches += 1
+
+
+async def model_after(session: AsyncSession, version: int) -> StoreModel:
+    """A model holding at least store `version` (a write just made): the one held, if it does already."""
+    held = _HELD.get(_engine_of(session).sync_engine)
+    if held is not None and held.model is not None and held.model.version >= version:
+        return held.model
+    return await current_model(session)
 
 
 def held_model(engine: AsyncEngine) -> StoreModel | None:

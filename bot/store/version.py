@@ -6,22 +6,16 @@ after a write. This module is the one place the version is read and bumped.
 
 from __future__ import annotations
 
-from sqlalchemy import event, text
-from sqlalchemy.orm import Session
+from sqlalchemy import text
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.store.models import StoreMeta
 
 STORE_VERSION_KEY = "store_version"
-WRITING = "opencup_writing"  # in a session's info while it holds a version bump it has not committed
-
-
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
-@event.listens_for(Session, "after_soft_rollback")
-def _settled(session: Session, *_: object) -> None:
-    session.info.pop(WRITING, None)
+# In a session's info while it holds a version bump it has not committed (cleared at its commit or
+# rollback by bot.store.model, which then reads the version again).
+WRITING = "opencup_writing"
 
 
 async def store_version(session: AsyncSession) -> int:
