@@ -44,6 +44,7 @@ _NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
     "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
 }  # fmt: skip
+MATCHES_KEPT = 4096  # answers of `TeamIndex.match` kept per index
 _APOSTROPHES = "'\u2019\u2018`\u00b4"
 # Letters that Unicode does not decompose into a base letter and an accent.
 _PLAIN_LETTERS = str.maketrans(
@@ -208,6 +209,7 @@ class TeamIndex:
     def __init__(self, teams: Iterable[IndexedTeam] = ()) -> None:
         """Index `teams`."""
         self.teams = sorted(teams, key=lambda team: team.name.casefold())
+        self._matched: dict[str, NameMatch] = {}
         self._folded: dict[str, set[int]] = {}
         self._keys: dict[str, set[int]] = {}
         self._compact: dict[str, set[int]] = {}
@@ -312,7 +314,19 @@ class TeamIndex:
         return slips
 
     def match(self, query: str) -> NameMatch:
-        """The club `query` names, several it may name, or none (with suggestions)."""
+        """The club `query` names, several it may name, or none (with suggestions).
+
+        Answers are kept per index (a bounded number): the same words typed again are not looked up again.
+        """
+        found = self._matched.get(query)
+        if found is None:
+            found = self._match(query)
+            if len(self._matched) >= MATCHES_KEPT:
+                self._matched.pop(next(iter(self._matched)))
+            self._matched[query] = found
+        return found
+
+    def _match(self, query: str) -> NameMatch:
         wanted = query.strip()
         key = normalise(wanted) if wanted else ""
         if not key or not re.search(r"[a-z0-9]", key):

@@ -9,7 +9,7 @@ from discord.ext import commands
 from bot.answers.commands import COMMANDS
 from bot.answers.path import path
 from bot.client import OpenCupBot, defer, respond
-from bot.render.embed import render_embed
+from bot.render.embed import render_embed, rendered_pages
 from bot.render.picture import PictureCache, path_png
 from cogs.shared.options import described, option
 from cogs.shared.pictures import data_version
@@ -38,10 +38,10 @@ class PathCog(commands.Cog):
         """Answer /path (with a picture of the route when asked: deferred, drawn off the event loop)."""
         async with self.bot.store.session() as session:
             answer = await path(session, team=team, season=season)
-        embed = render_embed(answer)
         if not picture:
-            await respond(interaction, embed=embed)
+            await respond(interaction, embed=rendered_pages(answer)[0])
             return
+        embed = render_embed(answer)  # its own: the picture is set on it
         await defer(interaction)
         key = PictureCache.path_key(answer, await data_version(interaction, answer.freshness))
         name = f"path-{answer.season}.png"

@@ -9,7 +9,7 @@ from discord.ext import commands
 from bot.answers.commands import COMMANDS
 from bot.answers.result import result
 from bot.client import OpenCupBot, respond
-from bot.render.embed import render_embed
+from bot.render.embed import rendered_pages
 from cogs.shared.options import described, option
 from cogs.shared.teams import team as team_option
 
@@ -35,7 +35,7 @@ class ResultCog(commands.Cog):
         """Answer /result."""
         async with self.bot.store.session() as session:
             answer = await result(session, team=team, opponent=opponent, season=season)
-        await respond(interaction, embed=render_embed(answer))
+        await respond(interaction, embed=rendered_pages(answer)[0])
 
 
 async def setup(bot: OpenCupBot) -> None:

@@ -9,7 +9,7 @@ from discord.ext import commands
 from bot.answers.commands import COMMANDS
 from bot.answers.team import team
 from bot.client import OpenCupBot, respond
-from bot.render.embed import render_embed
+from bot.render.embed import rendered_pages
 from cogs.shared.options import described, option
 from cogs.shared.teams import club_name
 
@@ -34,7 +34,7 @@ class TeamCog(commands.Cog):
         """Answer /team (ambiguity is part of the answer here, not an error)."""
         async with self.bot.store.session() as session:
             answer = await team(session, name=name, season=season)
-        await respond(interaction, embed=render_embed(answer), ephemeral=answer.card is None)
+        await respond(interaction, embed=rendered_pages(answer)[0], ephemeral=answer.card is None)
 
 
 async def setup(bot: OpenCupBot) -> None:

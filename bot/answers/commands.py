@@ -263,12 +263,24 @@ async def help_answer(
 ) -> HelpAnswer:
     """Every command with what it answers and one example; with `command`, that command in full.
 
-    `discord_only` leaves out what Discord does not offer yet (the moderators' commands).
+    `discord_only` leaves out what Discord does not offer yet (the moderators' commands). The table does
+    not change while the bot runs, so each answer is made once.
     """
-    if command:
-        wanted = command_named(command)
-        return HelpAnswer(commands=[help_line(wanted)], command=wanted.name)
-    return HelpAnswer(commands=[help_line(c) for c in COMMANDS.values() if c.on_discord or not discord_only])
+    key = (command, discord_only)
+    if key not in _HELP:
+        if command:
+            wanted = command_named(command)
+            made = HelpAnswer(commands=[help_line(wanted)], command=wanted.name)
+        else:
+            shown = [help_line(c) for c in COMMANDS.values() if c.on_discord or not discord_only]
+            made = HelpAnswer(commands=shown)
+        if len(_HELP) < 256:  # what is typed as `command` is the user's: keep a bounded number
+            _HELP[key] = made
+        return made
+    return _HELP[key]
+
+
+_HELP: dict[tuple[str | None, bool], HelpAnswer] = {}
 
 
 _TABLE = (

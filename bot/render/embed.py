@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from functools import singledispatch
 
@@ -235,6 +236,28 @@ def _names_in_lines(prefix: str, names: list[str], width: int = 300) -> list[str
 def render_pages(answer: BaseModel) -> list[discord.Embed]:
     """An answer as one or more embeds (pages)."""
     return [render_embed(answer)]
+
+
+_RENDERED: OrderedDict[int, tuple[BaseModel, list[discord.Embed]]] = OrderedDict()
+RENDERED_KEPT = 512
+
+
+def rendered_pages(answer: BaseModel) -> list[discord.Embed]:
+    """`render_pages(answer)`, rendered once per answer object and shared: callers must not change them.
+
+    Answers are cached per store version (bot.answers.cache), so the same question gets the same answer
+    object, and its embeds are built once. The answer is kept with its pages, so an id is never mistaken.
+    """
+    key = id(answer)
+    kept = _RENDERED.get(key)
+    if kept is not None and kept[0] is answer:
+        _RENDERED.move_to_end(key)
+        return kept[1]
+    pages = render_pages(answer)
+    _RENDERED[key] = (answer, pages)
+    if len(_RENDERED) > RENDERED_KEPT:
+        _RENDERED.popitem(last=False)
+    return pages
 
 
 @render_pages.register

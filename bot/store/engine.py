@@ -17,7 +17,7 @@ from contextlib import asynccontextmanager, closing
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from alembic import command
 from alembic.config import Config
@@ -28,6 +28,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+if TYPE_CHECKING:
+    from bot.store.model import StoreModel
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -336,6 +339,12 @@ class Store:
         """A session; committed by whoever writes."""
         async with self.sessions() as session:
             yield session
+
+    async def model(self) -> StoreModel:
+        """The facts in memory at the store's version (bot.store.model), without a session when fresh."""
+        from bot.store.model import model_of
+
+        return await model_of(self.engine)
 
     async def version(self) -> int:
         """The store version now, which every cache of the store's facts is keyed on (bot.store.version)."""

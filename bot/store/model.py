@@ -352,6 +352,15 @@ def note_write(session: AsyncSession, *, version: int, fixtures: list[Fixture]) 
         held.patches += 1
 
 
+async def model_of(engine: AsyncEngine) -> StoreModel:
+    """The model of `engine`'s store, as `current_model` gives it, opening a session only when it must."""
+    held = _HELD.get(engine.sync_engine)
+    if held is not None and held.model is not None and time.monotonic() - held.checked_at < RECHECK_AFTER:
+        return held.model
+    async with AsyncSession(engine, expire_on_commit=False) as session:
+        return await current_model(session)
+
+
 async def model_after(session: AsyncSession, version: int) -> StoreModel:
     """A model holding at least store `version` (a write just made): the one held, if it does already."""
     held = _HELD.get(_engine_of(session).sync_engine)

@@ -8,7 +8,7 @@ import discord
 from pydantic import BaseModel
 
 from bot.client import respond
-from bot.render.embed import PageTurner, render_pages
+from bot.render.embed import PageTurner, rendered_pages
 
 if TYPE_CHECKING:
     from bot.client import OpenCupBot
@@ -20,7 +20,7 @@ async def send_answer(
     interaction: discord.Interaction, answer: BaseModel, *, ephemeral: bool = False
 ) -> None:
     """Reply with `answer` as an embed, paged when it is long."""
-    pages = render_pages(answer)
+    pages = rendered_pages(answer)
     if len(pages) == 1:
         await respond(interaction, embed=pages[0], ephemeral=ephemeral)
         return

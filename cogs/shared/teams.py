@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
-from bot.answers.lookup import current_team_index, resolve
+from bot.answers.lookup import resolve
 from cogs.shared.options import TableOption, table_option
 
 if TYPE_CHECKING:
@@ -40,8 +40,7 @@ class TeamTransformer(ClubName):
         """The one club named, or a typed error (no such club, or several)."""
         bot: OpenCupBot = interaction.client  # type: ignore[assignment]
         typed = self.option.check(value)
-        async with bot.store.session() as session:  # the index of the store now: a club added meanwhile too
-            return resolve(await current_team_index(session), typed)
+        return resolve((await bot.store.model()).index, typed)  # the store's index: a new club's too
 
 
 def club_name(command: str, name: str) -> ClubName:
