@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import TypeVar
 
 from bot.seasons.datafiles import DataSnapshot, read_data
-from bot.seasons.facts import SeasonFacts, TeamFacts, Track
+from bot.seasons.facts import DecidedBy, FixtureStatus, SeasonFacts, TeamFacts, Track
+from bot.seasons.outcome import BadResult, Outcome, Side, settle_stored
 
 _T = TypeVar("_T")
 _CUT = "the file looks cut short: restore it (git checkout -- data/) or import the season again"
@@ -156,12 +157,7 @@ def check_season(facts: SeasonFacts) -> SeasonReport:
                 report.error(
                     "fixtures.csv", "names", f"fixture {fixture.number} names '{side}', which has no entry"
                 )
-        if fixture.status == "played" and fixture.winner not in (fixture.home, fixture.away):
-            report.error(
-                "fixtures.csv",
-                "winner",
-                f"fixture {fixture.number} ({fixture.home} v {fixture.away}) has no winner",
-            )
+    _check_results(report, facts)
     for bye in facts.byes:
         if bye.team not in names:
             report.error(
@@ -269,6 +265,124 @@ def check_season(facts: SeasonFacts) -> SeasonReport:
         else:
             report.warnings.append(finding.message)
     return report
+
+
+RESULT_RULE = "result rule"  # the check name of a played fixture that does not settle as stored
+_BY_THE_RULE = "by the rule of the reader and /report"
+
+
+def _check_results(report: SeasonReport, facts: SeasonFacts) -> None:
+    """Every played fixture settled again by `settle`, the rule the seed reader and /report follow."""
+    played = [fixture for fixture in facts.fixtures if fixture.status == FixtureStatus.PLAYED]
+    wrong = 0
+    for fixture in played:
+        problem = result_problem(
+            number=fixture.number,
+            home=fixture.home,
+            away=fixture.away,
+            home_score=fixture.home_score,
+            away_score=fixture.away_score,
+            extra_time=fixture.extra_time,
+            penalties=fixture.penalties,
+            decided_by=fixture.decided_by,
+            winner=fixture.winner,
+        )
+        if problem is not None:
+            wrong += 1
+            report.error("fixtures.csv", RESULT_RULE, problem)
+    if played and not wrong:
+        report.agreements.append(f"results: {len(played)} played fixtures settle as stored, {_BY_THE_RULE}")
+
+
+def _stored_words(
+    *,
+    home_score: int | None,
+    away_score: int | None,
+    extra_time: bool,
+    penalties: str | None,
+    decided_by: str | None,
+    winner: str | None,
+) -> str:
+    score = "no score" if home_score is None or away_score is None else f"{home_score}-{away_score}"
+    parts = [score + (" after extra time" if extra_time else "")]
+    parts.append(f"decided_by {decided_by}" if decided_by else "no decided_by")
+    parts += [f"penalties {penalties}"] if penalties else []
+    parts.append(f"winner {winner}" if winner else "no winner")
+    return ", ".join(parts)
+
+
+def _outcome_words(outcome: Outcome, winner: str) -> str:
+    if outcome.decided_by is DecidedBy.FORFEIT:
+        return f"a forfeit awarded to {winner}"
+    if outcome.decided_by is DecidedBy.PENALTIES:
+        shootout = "shoot-out score unknown" if outcome.penalties == "unknown" else outcome.penalties
+        return f"a win for {winner} on penalties ({shootout})"
+    if outcome.decided_by is DecidedBy.EXTRA_TIME:
+        return f"a win for {winner} after extra time"
+    return f"a win for {winner} in regulation"
+
+
+def result_problem(
+    *,
+    number: int,
+    home: str | None,
+    away: str | None,
+    home_score: int | None,
+    away_score: int | None,
+    extra_time: bool,
+    penalties: str | None,
+    decided_by: str | None,
+    winner: str | None,
+) -> str | None:
+    """What is wrong with a played fixture's stored result, in a sentence saying what to write; None if right.
+
+    The fixture is settled again from its stored fields by `settle_stored`, as the seed reader settles a
+    line of its source (a level tie whose shoot-out score the source leaves unknown is right, once its
+    winner is written); its decided_by, penalties and winner must be what that gives. Sides and the winner
+    are club names, as data/ writes them.
+    """
+    tie = f"fixture {number} ({home or '?'} v {away or '?'})"
+    if home is None or away is None:
+        missing = "home" if home is None else "away"
+        return f"{tie} is played, but its {missing} side is not known: write both sides, or status scheduled"
+    stored = f"{tie} is stored as " + _stored_words(
+        home_score=home_score,
+        away_score=away_score,
+        extra_time=extra_time,
+        penalties=penalties,
+        decided_by=decided_by,
+        winner=winner,
+    )
+    if winner is not None and winner not in (home, away):
+        return f"{stored}, and {winner} is neither side: write winner {home} or winner {away}"
+    side: Side | None = None if winner is None else "home" if winner == home else "away"
+    try:
+        outcome = settle_stored(
+            home_score=home_score,
+            away_score=away_score,
+            extra_time=extra_time,
+            penalties=penalties,
+            decided_by=decided_by,
+            winner=side,
+        )
+    except BadResult as bad:
+        return f"{stored}, which the result rule refuses: {bad}"
+    if outcome.winner is None:
+        return (
+            f"{stored}: level with no shoot-out score and no winner, who went through cannot be told: write "
+            "winner (the side that played on), and the shoot-out score in penalties if it is known"
+        )
+    name = home if outcome.winner == "home" else away
+    fixes: list[str] = []
+    if decided_by != outcome.decided_by:
+        fixes.append(f"decided_by {outcome.decided_by.value}")
+    if penalties != outcome.penalties:
+        fixes.append(f"penalties {outcome.penalties}" if outcome.penalties else "no penalties")
+    if side != outcome.winner:
+        fixes.append(f"winner {name}")
+    if not fixes:
+        return None
+    return f"{stored}: {_BY_THE_RULE} that is {_outcome_words(outcome, name)}, so write {', '.join(fixes)}"
 
 
 def _repeated(values: Iterable[_T]) -> list[tuple[_T, int]]:

@@ -78,3 +78,27 @@ def settle(
             "winner:home or winner:away."
         )
     return Outcome(DecidedBy.PENALTIES, winner, "unknown")
+
+
+def settle_stored(
+    *,
+    home_score: int | None,
+    away_score: int | None,
+    extra_time: bool,
+    penalties: str | None,
+    decided_by: str | None,
+    winner: Side | None,
+) -> Outcome:
+    """Settle a played tie again from the fields data/ or the store keeps for it; `BadResult` if it cannot be.
+
+    The same call the seed reader makes: a forfeit (or walkover) is settled from its winner, or failing
+    that from its awarded score; any other result from its score, extra time, shoot-out and winner, with a
+    level score whose shoot-out score is unknown kept even when no winner is named (the Outcome's winner is
+    then None, and the caller decides whether that is acceptable).
+    """
+    score = None if home_score is None or away_score is None else f"{home_score}-{away_score}"
+    if decided_by in (DecidedBy.FORFEIT, DecidedBy.WALKOVER):
+        return settle(score=score, forfeit=True, winner=winner)
+    return settle(
+        score=score, extra_time=extra_time, penalties=penalties, winner=winner, allow_unknown_winner=True
+    )
