@@ -11,21 +11,22 @@ import asyncio
 import datetime as dt
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import inspect, make_url, text, update
+from sqlalchemy import Table, insert, inspect, make_url, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.names import AliasRule, NameBook, normalise
-from bot.seasons.check import DataReport, Problem, Section, check_data
+from bot.seasons.check import RESULT_RULE, DataReport, Problem, Section, check_data, result_problem
 from bot.seasons.datafiles import read_data
-from bot.seasons.facts import FixtureFacts, SeasonFacts
+from bot.seasons.facts import FixtureFacts, SeasonFacts, TeamFacts
 from bot.store.engine import make_engine
 from bot.store.models import (
     Bye,
@@ -433,6 +434,35 @@ async def merge_seasons(
     return outcome
 
 
+# Tables whose new rows the merge inserts in bulk, in an order their foreign keys allow (seasons and clubs,
+# which the merge needs the ids of, are ORM objects, flushed first).
+_BULK_ORDER: tuple[type[SQLModel], ...] = (League, Round, Entry, Fixture, Bye, TeamAlias)
+_ROWS_PER_STATEMENT = 500  # new clubs in one INSERT (each is 2 parameters: far below any database's limit)
+
+
+def _table(model: type[SQLModel]) -> Table:
+    table = getattr(model, "__table__", None)  # SQLModel sets it on every table model
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not a table model")
+    return table
+
+
+def _new_row(model: type[SQLModel], values: dict[str, Any]) -> dict[str, Any]:
+    """`values` as a whole new row of `model`: every column the model has but the id, with its defaults.
+
+    A table model fills in its defaults when it is built; an INSERT of plain values must name them.
+    """
+    row = {}
+    for name, info in model.model_fields.items():
+        if name in values:
+            row[name] = values[name]
+        elif info.is_required():
+            raise ValueError(f"a new {model.__name__} row needs its {name}")
+        elif name != "id":
+            row[name] = info.get_default(call_default_factory=True)
+    return row
+
+
 class _Merger:
     """The state of one merge: clubs found so far, their spellings, the revisions written."""
 
@@ -447,6 +477,38 @@ class _Merger:
         self.stored_seasons: dict[int, Season] = {}
         self.revisions: list[Revision] = []
         self.changes = 0
+        # New rows nothing in the merge reads back (not even their ids): inserted table by table, many
+        # rows to a statement, by `write_new_rows`, rather than one ORM object and one INSERT per row.
+        self.new_rows: dict[type[SQLModel], list[dict[str, Any]]] = {model: [] for model in _BULK_ORDER}
+
+    def add_row(self, model: type[SQLModel], values: dict[str, Any]) -> None:
+        """Queue a new row of `model` (one of `_BULK_ORDER`) for `write_new_rows`."""
+        self.new_rows[model].append(_new_row(model, values))
+
+    async def insert_clubs(self, teams: list[Team]) -> None:
+        """Insert new clubs, many to a statement, and give each its id; the session then holds them as stored.
+
+        (An ORM flush would insert them one statement per club on SQLite, to read each one's id back.)
+        """
+        connection = await self.session.connection()
+        for at in range(0, len(teams), _ROWS_PER_STATEMENT):
+            chunk = teams[at : at + _ROWS_PER_STATEMENT]
+            statement = insert(Team).values([{"name": team.name, "key": team.key} for team in chunk])
+            found = await connection.execute(statement.returning(col(Team.id), col(Team.name)))
+            ids = {name: stored for stored, name in found.all()}  # by name (unique): rows come in any order
+            for team in chunk:
+                team.id = ids[team.name]
+                make_transient_to_detached(team)  # as if read from the store, so that changes are updates
+                self.session.add(team)
+
+    async def write_new_rows(self) -> None:
+        """Flush the session, then insert the queued rows: one statement per table (and batch of rows)."""
+        await self.session.flush()  # the seasons and clubs the queued rows refer to go first
+        connection = await self.session.connection()
+        for model, rows in self.new_rows.items():
+            if rows:
+                await connection.execute(insert(_table(model)), rows)
+                rows.clear()
 
     async def start(self) -> None:
         session = self.session
@@ -485,13 +547,13 @@ class _Merger:
         def side_id(name: str | None, what: str) -> int | None:
             return None if name is None else team_id(name, what)
 
-        held = {
-            fixture.number: fixture
-            for fixture in (
-                await self.session.exec(select(Fixture).where(Fixture.season_id == season_id))
-            ).all()
-        }
-        added: list[Fixture] = []
+        found: Sequence[Fixture] = (
+            []
+            if result.new
+            else (await self.session.exec(select(Fixture).where(Fixture.season_id == season_id))).all()
+        )
+        held = {fixture.number: fixture for fixture in found}
+        added: list[Fixture] = []  # to a season already in the store: each is a revision, which needs its id
         for wanted in facts.fixtures:
             where = f"fixture {wanted.number}"
             values: dict[str, Any] = {
@@ -517,36 +579,39 @@ class _Merger:
             }
             fixture = held.get(wanted.number)
             if fixture is None:
-                fixture = Fixture(
-                    season_id=season_id,
-                    number=wanted.number,
-                    entered_at=facts.imported_at,
-                    entered_by=actor,
+                row = {
+                    "season_id": season_id,
+                    "number": wanted.number,
+                    "entered_at": facts.imported_at,
+                    "entered_by": actor,
                     **values,
-                )
-                self.session.add(fixture)
-                added.append(fixture)
+                }
+                if result.new:
+                    self.add_row(Fixture, row)
+                else:
+                    fixture = Fixture(**row)
+                    self.session.add(fixture)
+                    added.append(fixture)
                 result.added.append(wanted.number)
                 continue
             await self._fixture(fixture, values, facts, actor, names, result)
         result.kept = sorted(set(held) - {wanted.number for wanted in facts.fixtures})
+        self.changes += len(result.added)
         if added:
-            self.changes += len(added)
             await self.session.flush()
-            if not result.new:
-                for fixture in added:
-                    self.revise(
-                        season_id,
-                        "fixture",
-                        actor,
-                        fixture_id=stored_id(fixture),
-                        fixture_number=fixture.number,
-                        before=None,
-                        after=snapshot(fixture),
-                        why="added by a reload of data/",
-                    )
+            for fixture in added:
+                self.revise(
+                    season_id,
+                    "fixture",
+                    actor,
+                    fixture_id=stored_id(fixture),
+                    fixture_number=fixture.number,
+                    before=None,
+                    after=snapshot(fixture),
+                    why="added by a reload of data/",
+                )
         await self._byes(facts, season_id, actor, team_id, result)
-        await self.session.flush()
+        await self.write_new_rows()
         return result
 
     async def _header(self, facts: SeasonFacts, result: SeasonMerge) -> Season:
@@ -592,15 +657,17 @@ class _Merger:
         return season
 
     async def _leagues(self, facts: SeasonFacts, season_id: int, result: SeasonMerge) -> None:
-        held = {
-            league.abbreviation: league
-            for league in (await self.session.exec(select(League).where(League.season_id == season_id))).all()
-        }
+        found: Sequence[League] = (
+            []
+            if result.new
+            else (await self.session.exec(select(League).where(League.season_id == season_id))).all()
+        )
+        held = {league.abbreviation: league for league in found}
         for league in facts.leagues:
             row = held.get(league.abbreviation)
             if row is None:
-                self.session.add(
-                    League(season_id=season_id, abbreviation=league.abbreviation, name=league.name)
+                self.add_row(
+                    League, {"season_id": season_id, "abbreviation": league.abbreviation, "name": league.name}
                 )
             elif row.name != league.name:
                 row.name = league.name
@@ -612,15 +679,17 @@ class _Merger:
         result.other_kept += len(set(held) - {league.abbreviation for league in facts.leagues})
 
     async def _rounds(self, facts: SeasonFacts, season_id: int, result: SeasonMerge) -> None:
-        held = {
-            item.number: item
-            for item in (await self.session.exec(select(Round).where(Round.season_id == season_id))).all()
-        }
+        found: Sequence[Round] = (
+            []
+            if result.new
+            else (await self.session.exec(select(Round).where(Round.season_id == season_id))).all()
+        )
+        held = {item.number: item for item in found}
         for item in facts.rounds:
             row = held.get(item.number)
             wanted = item.model_dump()
             if row is None:
-                self.session.add(Round(season_id=season_id, **wanted))
+                self.add_row(Round, {"season_id": season_id, **wanted})
             elif any(getattr(row, key) != wanted[key] for key in _ROUND_COLUMNS):
                 for key in _ROUND_COLUMNS:
                     setattr(row, key, wanted[key])
@@ -652,35 +721,47 @@ class _Merger:
     ) -> tuple[dict[str, int], dict[int, str]]:
         """Merge the season's clubs; returns each spelling of the season to its club, and each club's name."""
         book = NameBook(self.rules, season=facts.year)
-        held = {
-            entry.team_id: entry
-            for entry in (await self.session.exec(select(Entry).where(Entry.season_id == season_id))).all()
-        }
+        found: Sequence[Entry] = (
+            []
+            if result.new
+            else (await self.session.exec(select(Entry).where(Entry.season_id == season_id))).all()
+        )
+        held = {entry.team_id: entry for entry in found}
         known = {entry.name_in_season: team_id for team_id, entry in held.items()}
+        new_names: dict[int, str] = {}  # the clubs that enter the season afresh, by the name they enter under
         by_name: dict[str, int] = {}
         taken: dict[int, str] = {}
+        # First every entry's club, then the new ones inserted together (their ids are needed from there on),
+        # rather than a flush for each new club.
+        claimed: dict[int, str] = {}  # id() of each club met in this season → the entry that names it
+        clubs: list[tuple[TeamFacts, Team, list[str]]] = []
+        new_clubs: list[Team] = []
         for entry in facts.teams:
             written = [entry.name, *entry.also_written]
             team, keys = self._club(book, entry.name, written, known.get(entry.name))
+            if id(team) in claimed:
+                raise DataError(
+                    f"{facts.year}: teams.csv lists '{claimed[id(team)]}' and '{entry.name}', which are one "
+                    "club (by their spellings or data/aliases.csv): keep one line for it"
+                )
+            claimed[id(team)] = entry.name
             if team.id is None:
-                self.session.add(team)
-                await self.session.flush()
-                self.teams[stored_id(team)] = team
+                new_clubs.append(team)
                 self.changes += 1
             elif team.name != entry.name and facts.year >= self.latest.get(stored_id(team), facts.year):
                 team.name = entry.name  # the latest season's name wins
                 self.session.add(team)
                 self.changes += 1
-            club_id = stored_id(team)
-            if club_id in taken:
-                raise DataError(
-                    f"{facts.year}: teams.csv lists '{taken[club_id]}' and '{entry.name}', which are one "
-                    "club (by their spellings or data/aliases.csv): keep one line for it"
-                )
-            taken[club_id] = entry.name
-            self.latest[club_id] = max(facts.year, self.latest.get(club_id, facts.year))
             for key in keys:
                 self.index[key] = team
+            clubs.append((entry, team, written))
+        if new_clubs:
+            await self.insert_clubs(new_clubs)
+            self.teams.update({stored_id(team): team for team in new_clubs})
+        for entry, team, written in clubs:
+            club_id = stored_id(team)
+            taken[club_id] = entry.name
+            self.latest[club_id] = max(facts.year, self.latest.get(club_id, facts.year))
             for spelling in written:
                 by_name[spelling] = club_id
                 self.spellings.setdefault((club_id, spelling), {})[facts.year] = (
@@ -697,9 +778,8 @@ class _Merger:
             }
             row = held.get(club_id)
             if row is None:
-                row = Entry(season_id=season_id, team_id=club_id, **wanted)
-                self.session.add(row)
-                held[club_id] = row
+                self.add_row(Entry, {"season_id": season_id, "team_id": club_id, **wanted})
+                new_names[club_id] = entry.name
                 if not result.new:
                     self.revise(
                         season_id,
@@ -739,7 +819,7 @@ class _Merger:
             result.other_changes += 1
             self.changes += 1
         result.other_kept += len(set(held) - set(taken))
-        names = {team_id: entry.name_in_season for team_id, entry in held.items()}
+        names = {team_id: entry.name_in_season for team_id, entry in held.items()} | new_names
         return by_name, names
 
     async def _fixture(
@@ -811,10 +891,12 @@ class _Merger:
         team_id: Callable[[str, str], int],
         result: SeasonMerge,
     ) -> None:
-        held = {
-            (bye.round, bye.team_id): bye
-            for bye in (await self.session.exec(select(Bye).where(Bye.season_id == season_id))).all()
-        }
+        found: Sequence[Bye] = (
+            []
+            if result.new
+            else (await self.session.exec(select(Bye).where(Bye.season_id == season_id))).all()
+        )
+        held = {(bye.round, bye.team_id): bye for bye in found}
         wanted_keys = set()
         for bye in facts.byes:
             key = (bye.round, team_id(bye.team, "a bye"))
@@ -822,7 +904,9 @@ class _Merger:
             row = held.get(key)
             after = {"round": bye.round, "team_id": key[1], "source": bye.source}
             if row is None:
-                self.session.add(Bye(season_id=season_id, round=bye.round, team_id=key[1], source=bye.source))
+                self.add_row(
+                    Bye, {"season_id": season_id, "round": bye.round, "team_id": key[1], "source": bye.source}
+                )
                 if not result.new:
                     self.revise(season_id, "bye", actor, after=after, why="added by a reload of data/")
             elif row.source != bye.source:
@@ -861,8 +945,9 @@ class _Merger:
                 self.changes += 1
         for (team_id, spelling), seasons_of in wanted.items():
             source = _SOURCE_SEPARATOR.join(seasons_of[year] for year in sorted(seasons_of))
-            self.session.add(
-                TeamAlias(team_id=team_id, alias=spelling, key=normalise(spelling), source=source)
+            self.add_row(
+                TeamAlias,
+                {"team_id": team_id, "alias": spelling, "key": normalise(spelling), "source": source},
             )
             self.changes += 1
         for team in self.teams.values():
@@ -870,6 +955,7 @@ class _Merger:
                 team.key = normalise(team.name)
                 self.session.add(team)
                 self.changes += 1
+        await self.write_new_rows()
 
 
 # `check-data` on the store: its health, and its facts against data/ -------------------------------------
@@ -901,6 +987,7 @@ async def check_store(*, url: str, report: DataReport) -> Section:
                 return section
             await _check_integrity(connection, section)
             await _compare_with_data(connection, report, section)
+            await _check_stored_results(connection, section)
     except (SQLAlchemyError, OSError) as error:
         section.problems.append(
             Problem(
@@ -976,6 +1063,52 @@ async def _check_integrity(connection: AsyncConnection, section: Section) -> Non
     except SQLAlchemyError as error:
         section.problems.append(_damaged(_first_line(error)))
         await connection.rollback()
+
+
+async def _check_stored_results(connection: AsyncConnection, section: Section) -> None:
+    """Every played fixture of the store, of every season, settled again by the rule of /report and the seeds.
+
+    Unlike the comparison with data/, this holds whichever version of data/ the store has loaded, and for
+    results moderators wrote: a result that does not settle as stored is always an error.
+    """
+    session = AsyncSession(bind=connection)
+    years = {stored_id(season): season.year for season in (await session.exec(select(Season))).all()}
+    names = {
+        (entry.season_id, entry.team_id): entry.name_in_season
+        for entry in (await session.exec(select(Entry))).all()
+    }
+
+    def club(season_id: int, team_id: int | None) -> str | None:
+        return None if team_id is None else names.get((season_id, team_id), f"club #{team_id}")
+
+    played = (await session.exec(select(Fixture).where(Fixture.status == "played"))).all()
+    wrong = len(section.problems)
+    for fixture in sorted(played, key=lambda f: (years.get(f.season_id, 0), f.number)):
+        problem = result_problem(
+            number=fixture.number,
+            home=club(fixture.season_id, fixture.home_id),
+            away=club(fixture.season_id, fixture.away_id),
+            home_score=fixture.home_score,
+            away_score=fixture.away_score,
+            extra_time=fixture.extra_time,
+            penalties=fixture.penalties,
+            decided_by=fixture.decided_by,
+            winner=club(fixture.season_id, fixture.winner_id),
+        )
+        if problem is not None:
+            year = years.get(fixture.season_id, fixture.season_id)
+            section.problems.append(
+                Problem(
+                    "store",
+                    RESULT_RULE,
+                    f"{year}: {problem} (a moderator corrects it in the store: /report "
+                    f"fixture:{fixture.number} season:{year} overwrite:true, with the result as it was)",
+                )
+            )
+    if len(section.problems) == wrong:
+        section.passed.append(
+            f"store: {len(played)} played fixtures settle as stored, by the rule of the reader and /report"
+        )
 
 
 def _stored_values(fixture: Fixture, names: dict[int, str]) -> dict[str, object]:
