@@ -8,7 +8,11 @@ took part was: its entry settles the rules that admission checks) and whether it
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -60,9 +64,42 @@ def data_dir_of(session: AsyncSession) -> Path:
     return data_dir
 
 
+RECENT_NS = 2_000_000_000  # a file or folder changed this recently (ns) may change again unseen: not cached
+
+
+def _version(path: Path) -> tuple[int, int, int] | None:
+    """What tells one version of a file (or folder) from another; None if it is missing or just changed.
+
+    A change made within the same tick of the file system's clock as the one before it leaves the
+    modification time as it was, so a version younger than RECENT_NS is not trusted to identify it.
+    """
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    if time.time_ns() - stat.st_mtime_ns < RECENT_NS:
+        return None
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=16)
+def _listed(data_dir: Path, _stamp: tuple[int, int, int]) -> Mapping[int, Path]:
+    return MappingProxyType(rules_files(data_dir))
+
+
+@lru_cache(maxsize=64)
+def _loaded(path: Path, _stamp: tuple[int, int, int]) -> RuleSet:
+    return load_rules(path)
+
+
 def season_rules(*, data_dir: Path, season: int | None) -> RuleSet:
-    """The rules of `season` in `data_dir/rules` (by default the latest season that has rules)."""
-    files = rules_files(data_dir)
+    """The rules of `season` in `data_dir/rules` (by default the latest season that has rules).
+
+    The folder is listed, and a season's file read, once per version of them (a call looks at their
+    times and sizes only), so asking again costs no reading of data/rules.
+    """
+    folder = _version(data_dir / "rules")
+    files = rules_files(data_dir) if folder is None else _listed(data_dir, folder)
     if not files:
         raise SeasonNotFound("No season has entry rules in data/rules yet.")
     year = season if season is not None else max(files)
@@ -71,7 +108,8 @@ def season_rules(*, data_dir: Path, season: int | None) -> RuleSet:
         raise SeasonNotFound(
             f"There are no entry rules for {year} (seasons: {', '.join(known)}).", candidates=known
         )
-    return load_rules(files[year])
+    version = _version(files[year])
+    return load_rules(files[year]) if version is None else _loaded(files[year], version)
 
 
 def _answer(form: str, rules: RuleSet, checks: list[Check], **extra: Any) -> EligibleAnswer:

@@ -343,7 +343,7 @@ class PageTurner(AskerMenu):
 
     refusal = "Only the person who asked can turn these pages."
 
-    def __init__(self, *, owner_id: int, pages: list[discord.Embed], timeout: float = 300) -> None:
+    def __init__(self, *, owner_id: int, pages: list[discord.Embed], timeout: float = 120) -> None:
         """Turn through `pages` for user `owner_id`."""
         super().__init__(owner_id=owner_id, timeout=timeout)
         self.pages = pages

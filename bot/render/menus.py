@@ -9,6 +9,10 @@ event, and asyncio runs tasks in the order they were created, so the claim is al
 menu the bot sends must therefore claim its presses: derive it from :class:`AskerMenu` (or call
 :func:`claim` first thing in its ``interaction_check``), or the catch-all would answer them a second time.
 
+A menu stays live its timeout after its last use; and so that a burst of questions cannot keep hundreds of
+menus (their pages, their messages) in memory, at most :data:`MAX_LIVE_MENUS` take presses at once: when
+one more is sent, the least recently used expires at once, just as its timeout would have ended it.
+
 An interaction Discord has forgotten (an initial answer after its 3 seconds is refused with 404, code 10062
 "Unknown interaction") cannot be answered at all: :func:`forgotten` recognises the refusal and
 :func:`log_forgotten` notes it in one WARNING line, with no traceback and no second reply.
@@ -16,9 +20,12 @@ An interaction Discord has forgotten (an initial answer after its 3 seconds is r
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import itertools
 import logging
-from typing import Any, cast
+import weakref
+from typing import Any, ClassVar, cast
 
 import discord
 
@@ -31,6 +38,7 @@ MENU_FAILED = "Something went wrong on our side with this menu. It has been logg
 UNKNOWN_INTERACTION = 10062  # Discord's code for an interaction it no longer knows
 RESPONSE_WINDOW = 3.0  # seconds Discord waits for an interaction's first answer
 _CLAIMED = "opencup:claimed"  # the key in Interaction.extras that a live menu sets
+MAX_LIVE_MENUS = 200  # menus taking presses at once; beyond that the oldest expires at once (memory)
 
 
 def claim(interaction: discord.Interaction) -> None:
@@ -87,12 +95,62 @@ class AskerMenu(discord.ui.View):
     """
 
     refusal = "This menu belongs to someone else's question."
+    # Every menu made, the least recently used first, so that no more than MAX_LIVE_MENUS take presses at
+    # once: the bot holds each one (its pages, its message) until it expires, and a burst of questions
+    # would otherwise keep all their menus for their whole timeout. Weak: a menu never sent is not kept.
+    _made: ClassVar[weakref.WeakValueDictionary[int, AskerMenu]] = weakref.WeakValueDictionary()
+    _numbers: ClassVar[itertools.count[int]] = itertools.count()
+    _expiring: ClassVar[set[asyncio.Task[None]]] = set()
 
     def __init__(self, *, owner_id: int, timeout: float) -> None:
-        """A menu for user `owner_id` that stays live `timeout` seconds after its last use."""
+        """A menu for user `owner_id` that stays live `timeout` seconds after its last use.
+
+        It expires sooner if MAX_LIVE_MENUS menus used more recently are taking presses meanwhile.
+        """
         super().__init__(timeout=timeout)
         self.owner_id = owner_id
         self.message: discord.InteractionMessage | discord.WebhookMessage | None = None
+        self._number = next(AskerMenu._numbers)
+        AskerMenu._made[self._number] = self
+        AskerMenu.make_room(room_for=1)  # this one, about to be sent
+
+    def _used(self) -> None:
+        """Put the menu last in the order in which menus expire early (the least recently used first)."""
+        AskerMenu._made.pop(self._number, None)
+        self._number = next(AskerMenu._numbers)
+        AskerMenu._made[self._number] = self
+
+    @staticmethod
+    def live() -> list[AskerMenu]:
+        """The menus taking presses now (sent, and neither expired nor stopped), least recently used first."""
+        return [menu for menu in list(AskerMenu._made.values()) if menu.is_dispatching()]
+
+    @staticmethod
+    def make_room(*, room_for: int = 0) -> None:
+        """Expire the least recently used menus, as a timeout would, leaving room for `room_for` more.
+
+        (At most MAX_LIVE_MENUS take presses once it returns and that many more are sent.)
+        """
+        for number, menu in list(AskerMenu._made.items()):
+            if menu.is_finished():
+                AskerMenu._made.pop(number, None)
+        live = AskerMenu.live()
+        for menu in live[: max(0, len(live) + room_for - MAX_LIVE_MENUS)]:
+            menu.expire()
+
+    def expire(self) -> None:
+        """End the menu now as its timeout would: it stops taking presses, leaves the bot, and goes grey."""
+        if self.is_finished():
+            return
+        self.stop()
+        try:
+            task = asyncio.get_running_loop().create_task(
+                self.on_timeout(), name=f"opencup-menu-expired-{self.id}"
+            )
+        except RuntimeError:  # no event loop (a menu made outside the bot): nothing to grey out
+            return
+        AskerMenu._expiring.add(task)
+        task.add_done_callback(AskerMenu._expiring.discard)
 
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
         """Claim the press; only the person who asked may use the menu (anyone else is told so)."""
@@ -100,6 +158,7 @@ class AskerMenu(discord.ui.View):
         if interaction.user.id != self.owner_id:
             await interaction.response.send_message(self.refusal, ephemeral=True)
             return False
+        self._used()
         return True
 
     async def on_timeout(self) -> None:

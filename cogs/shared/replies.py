@@ -13,7 +13,7 @@ from bot.render.embed import PageTurner, rendered_pages
 if TYPE_CHECKING:
     from bot.client import OpenCupBot
 
-PAGE_TIMEOUT = 300.0  # seconds a page turner stays live; then its buttons go grey
+PAGE_TIMEOUT = 120.0  # seconds a page turner stays live after its last press; then its buttons go grey
 
 
 async def send_answer(
