@@ -164,7 +164,10 @@ async def report(
     request: str | None = None,
 ) -> WriteAnswer:
     """Preview (or, with `apply`, record) the result of one tie."""
-    model = await current_model(session, fresh=True)
+    # Applying with no previewed version takes the fixture's version from the model: read it afresh. A
+    # preview, or a confirmation naming its version, may use a model read moments ago (RECHECK_AFTER):
+    # the UPDATE's version check refuses a confirmation that another process's write made stale.
+    model = await current_model(session, fresh=apply and version is None)
     view, tie = _find_fixture(model, season=season, fixture=fixture, home=home, away=away)
     before = _view(view, tie)
     if apply and version is not None and tie.version != version:

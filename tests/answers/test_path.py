@@ -203,4 +203,3 @@ async def test_model_and_team_index_are_built_once_per_store_version(store: Stor
     async with store.session() as session:
         first = await current_model(session)
         assert (await current_model(session)).index is first.index
-

@@ -74,7 +74,6 @@ def test_every_option_of_the_table_is_checked_for_its_kind() -> None:
                 option.check(value)
 
 
-
 @pytest.mark.parametrize(
     ("command", "options", "left_out"),
     [
