@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Protocol
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from bot.seasons.facts import DecidedBy, EnumText, FixtureShape, FixtureStatus, Track
@@ -25,6 +25,14 @@ def stored_id(row: _Row) -> int:
     if row.id is None:
         raise ValueError(f"this {type(row).__name__} has no id: it has not been written to the store")
     return row.id
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The SQLAlchemy table of a table model (for Core statements on the hot paths)."""
+    table = getattr(model, "__table__", None)  # SQLModel sets it on every table model
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not a table model")
+    return table
 
 
 def _when(nullable: bool = True) -> Any:

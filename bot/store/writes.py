@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
+from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.names import normalise
@@ -31,9 +32,13 @@ from bot.store.models import (
     Season,
     Team,
     stored_id,
+    table_of,
     utcnow,
 )
 from bot.store.version import bump_version
+
+FIXTURES = table_of(Fixture)
+REVISIONS = table_of(Revision)
 
 # The fields of a fixture that a result changes; a revision's before and after hold exactly these.
 RESULT_FIELDS = (
@@ -103,9 +108,10 @@ async def change_fixture(
 
     The version check is the UPDATE's own WHERE clause, so of two moderators confirming at once exactly one
     applies and the other is refused with `changed_meanwhile`. A request already applied returns its
-    revision again instead of applying twice (looked for only when the UPDATE or the commit is refused: a
-    request applied before has moved the version on, or holds the unique request id). Sides filled by this
-    result ("winner of fixture N") follow in the same transaction, each with a revision of its own.
+    revision again instead of applying twice (looked for only when the UPDATE or the revision's insert is
+    refused: a request applied before has moved the version on, or holds the unique request id). Sides
+    filled by this result ("winner of fixture N") follow in the same transaction, each with a revision of
+    its own. The statements are SQLAlchemy Core, a handful of round trips: this is the moderators' hot path.
     """
     fixture_id = stored_id(fixture)
     before = snapshot(fixture)
@@ -114,13 +120,13 @@ async def change_fixture(
         "entered_by": actor,
         "entered_at": utcnow(),
     }
-    moved = await session.exec(
-        update(Fixture)
-        .where(col(Fixture.id) == fixture_id, col(Fixture.version) == expected_version)
-        .values(**values, version=col(Fixture.version) + 1)
+    connection = await session.connection()
+    moved = await connection.execute(
+        update(FIXTURES)
+        .where(FIXTURES.c.id == fixture_id, FIXTURES.c.version == expected_version)
+        .values(**values, version=FIXTURES.c.version + 1)
     )
     if moved.rowcount != 1:
-        number = fixture.number  # read before the rollback expires the row
         await session.rollback()
         done = await _already(session, request)  # this very request, applied before (delivered twice)
         if done is not None:
@@ -129,83 +135,96 @@ async def change_fixture(
         who = f" by {now.entered_by or 'the importer'}" if now is not None else ""
         raise WriteRefused(
             "changed_meanwhile",
-            f"Fixture {number} changed since it was previewed (version {expected_version}){who}: "
+            f"Fixture {fixture.number} changed since it was previewed (version {expected_version}){who}: "
             "look at it again before confirming.",
         )
     version = await bump_version(session)
-    after = {**before, **{name: _plain(value) for name, value in values.items()}}
-    revision = Revision(
-        season_id=fixture.season_id,
-        fixture_id=fixture_id,
-        fixture_number=fixture.number,
-        kind="fixture",
-        before=before,
-        after=after,
-        actor=actor,
-        at=utcnow(),
-        why=why,
-        request=request,
-        undoes=undoes,
-        store_version=version,
-    )
-    filled = await _fill_linked_sides(
+    filled, side_revisions = await _fill_linked_sides(
         session,
         fixture=fixture,
         winner_id=values.get("winner_id", fixture.winner_id),
         actor=actor,
         version=version,
     )
-    session.add(revision)  # after the query above: a request id used before then clashes at the commit
+    row: dict[str, Any] = {
+        "season_id": fixture.season_id,
+        "fixture_id": fixture_id,
+        "fixture_number": fixture.number,
+        "kind": "fixture",
+        "before": before,
+        "after": {**before, **{name: _plain(value) for name, value in values.items()}},
+        "actor": actor,
+        "at": utcnow(),
+        "why": why,
+        "request": request,
+        "undoes": undoes,
+        "store_version": version,
+    }
+    # Every revision of this write in one statement (a cached "insertmanyvalues" INSERT). The result's own
+    # comes last, so its id is the highest: a plain /undo takes it.
+    try:
+        made_ids = await connection.execute(
+            insert(REVISIONS).returning(REVISIONS.c.id, sort_by_parameter_order=True), [*side_revisions, row]
+        )
+        new_id = made_ids.scalars().all()[-1]
+    except IntegrityError:  # the request id is there already: applied a moment ago, in another process
+        return await _clash(session, request=request, conflict=f"Fixture {fixture.number} changed meanwhile")
+    revision = Revision(id=new_id, **row)
     made = await _commit(
         session, revision, request=request, conflict=f"Fixture {fixture.number} changed meanwhile"
     )
     if made is revision:  # committed: the model in memory takes the change without reading it back
         changed = detached(fixture, **values, version=expected_version + 1)
-        note_write(session, version=version, fixtures=[changed, *(detached(f) for f in filled)])
+        note_write(session, version=version, fixtures=[changed, *filled])
     return made
 
 
 async def _fill_linked_sides(
     session: AsyncSession, *, fixture: Fixture, winner_id: int | None, actor: str, version: int
-) -> list[Fixture]:
+) -> tuple[list[Fixture], list[dict[str, Any]]]:
     """Put the winner of `fixture` into every later tie drawn as 'winner of fixture N' (or take it out).
 
-    Returns the ties changed.
+    Returns the ties as they now stand, and their revisions (rows to insert).
     """
-    filled: list[Fixture] = []
-    linked = (
-        await session.exec(
-            select(Fixture).where(
-                Fixture.season_id == fixture.season_id,
-                (col(Fixture.home_from_fixture) == fixture.number)
-                | (col(Fixture.away_from_fixture) == fixture.number),
-            )
+    connection = await session.connection()
+    number = fixture.number
+    linked = await connection.execute(
+        core_select(FIXTURES).where(
+            FIXTURES.c.season_id == fixture.season_id,
+            (FIXTURES.c.home_from_fixture == number) | (FIXTURES.c.away_from_fixture == number),
         )
-    ).all()
-    for later in linked:
+    )
+    filled: list[Fixture] = []
+    revisions: list[dict[str, Any]] = []
+    for later in [Fixture.model_validate(dict(found)) for found in linked.mappings()]:
         side = "home_id" if later.home_from_fixture == fixture.number else "away_id"
         if getattr(later, side) == winner_id:
             continue
         before = snapshot(later)
-        setattr(later, side, winner_id)
-        later.version += 1
-        session.add(later)
-        filled.append(later)
-        session.add(
-            Revision(
-                season_id=later.season_id,
-                fixture_id=stored_id(later),
-                fixture_number=later.number,
-                kind="fixture",
-                before=before,
-                after=snapshot(later),
-                actor=actor,
-                at=utcnow(),
-                why=f"the winner of fixture {fixture.number} takes this side",
-                store_version=version,
-            )
+        await connection.execute(
+            update(FIXTURES)
+            .where(FIXTURES.c.id == later.id)
+            .values({side: winner_id, "version": FIXTURES.c.version + 1})
         )
-    return filled
+        now = detached(later, **{side: winner_id, "version": later.version + 1})
+        filled.append(now)
+        revisions.append(
+            {
+                "season_id": later.season_id,
+                "fixture_id": stored_id(later),
+                "fixture_number": later.number,
+                "kind": "fixture",
+                "before": before,
+                "after": snapshot(now),
+                "actor": actor,
+                "at": utcnow(),
+                "why": f"the winner of fixture {fixture.number} takes this side",
+                "request": None,
+                "undoes": None,
+                "store_version": version,
+            }
+        )
+    return filled, revisions
 
 
 async def create_season(
