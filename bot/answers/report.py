@@ -329,9 +329,7 @@ def _effects(view: SeasonSnapshot, before: Fixture, after: Fixture) -> list[str]
         effects.append(f"{names.get(after.winner_id)} goes through from fixture {after.number}")
         loser = after.away_id if after.winner_id == after.home_id else after.home_id
         effects.append(f"{names.get(loser or 0)} is out in round {after.round}")
-    linked = [
-        later for later in view.fixtures if after.number in (later.home_from_fixture, later.away_from_fixture)
-    ]
+    linked = view.fed_by.get(after.number, ())
     for later in linked:
         effects.append(
             f"fixture {later.number} (round {later.round}) gets its side: "
@@ -382,11 +380,7 @@ async def undo(
             f"Fixture {tie.number} changed again after revision {found.id} "
             f"(revision {later.id} by {later.actor}): add force:true to undo anyway.",
         )
-    played_later = [
-        f.number
-        for f in held.fixtures
-        if tie.number in (f.home_from_fixture, f.away_from_fixture) and f.status == "played"
-    ]
+    played_later = [f.number for f in held.fed_by.get(tie.number, ()) if f.status == "played"]
     restored = tie.model_copy(
         update={k: v for k, v in (found.before or {}).items() if k in fixture_snapshot(tie)}
     )

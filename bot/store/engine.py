@@ -12,6 +12,7 @@ import logging
 import os
 import sqlite3
 import sys
+import weakref
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, closing
 from dataclasses import dataclass
@@ -21,8 +22,8 @@ from typing import TYPE_CHECKING, Protocol, cast
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -246,6 +247,35 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
     cursor.close()
 
 
+_WRITERS: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+
+
+def sqlite_writer(engine: AsyncEngine) -> Engine | None:
+    """A synchronous engine on the same SQLite file as `engine` (None on other databases).
+
+    aiosqlite hands every statement, fetch and cursor to its thread and back: a write of six statements
+    costs a dozen hand-offs. A write transaction run on this engine inside one worker thread costs one.
+    Its connections take the same pragmas, and may be used by any worker thread (one at a time: the pool
+    hands a connection to one checkout only).
+    """
+    if engine.dialect.name != "sqlite":
+        return None
+    writer = _WRITERS.get(engine.sync_engine)
+    if writer is None:
+        url = engine.url.set(drivername="sqlite")
+        writer = create_engine(url, connect_args={"timeout": 5, "check_same_thread": False})
+        event.listen(writer, "connect", _sqlite_pragmas)
+        _WRITERS[engine.sync_engine] = writer
+    return writer
+
+
+def dispose_sqlite_writer(engine: AsyncEngine) -> None:
+    """Close the connections of `engine`'s synchronous writer, if it has one."""
+    writer = _WRITERS.pop(engine.sync_engine, None)
+    if writer is not None:
+        writer.dispose()
+
+
 def make_engine(url: str) -> AsyncEngine:
     """An async engine for `url`; SQLite gets WAL, foreign keys and a busy timeout."""
     parsed = make_url(url)
@@ -371,6 +401,7 @@ class Store:
 
     async def close(self) -> None:
         """Release every connection (and, on SQLite, this process's claim on the file)."""
+        dispose_sqlite_writer(self.engine)
         await self.engine.dispose()
         if self._users is not None:
             self._users.release()

@@ -21,6 +21,7 @@ import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -61,6 +62,15 @@ class SeasonSnapshot:
         """The season's fixtures by number."""
         return {fixture.number: fixture for fixture in self.fixtures}
 
+    @cached_property
+    def fed_by(self) -> Mapping[int, tuple[Fixture, ...]]:
+        """The ties drawn with a side that is "winner of fixture N", by N."""
+        found: dict[int, list[Fixture]] = {}
+        for fixture in self.fixtures:
+            for feeder in {fixture.home_from_fixture, fixture.away_from_fixture} - {None}:
+                found.setdefault(feeder, []).append(fixture)  # type: ignore[arg-type]
+        return {feeder: tuple(later) for feeder, later in found.items()}
+
     def name(self, team_id: int | None) -> str | None:
         """A club as this season writes it."""
         if team_id is None:
@@ -68,9 +78,18 @@ class SeasonSnapshot:
         entry = self.entries.get(team_id)
         return entry.name_in_season if entry else self.teams[team_id].name
 
+    @cached_property
+    def _positions(self) -> Mapping[int | None, int]:
+        return {fixture.id: at for at, fixture in enumerate(self.fixtures)}
+
     def with_fixtures(self, changed: Mapping[int, Fixture]) -> SeasonSnapshot:
         """The season with the fixtures in `changed` (by id) replaced."""
-        return replace(self, fixtures=tuple(changed.get(stored_id(f), f) for f in self.fixtures))
+        fixtures = list(self.fixtures)
+        for fixture_id, fixture in changed.items():
+            fixtures[self._positions[fixture_id]] = fixture
+        kept = replace(self, fixtures=tuple(fixtures))
+        kept.__dict__["_positions"] = self._positions  # the order does not change
+        return kept
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,8 +104,9 @@ class StoreModel:
     _season_indexes: dict[int, TeamIndex] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        """Index the clubs by name."""
-        self._by_name.update({team.name: team for team in self.teams.values()})
+        """Index the clubs by name (unless handed the index of a model with the same clubs)."""
+        if not self._by_name:
+            self._by_name.update({team.name: team for team in self.teams.values()})
 
     def team_named(self, name: str) -> Team | None:
         """The club whose canonical name is `name`."""
@@ -137,7 +157,9 @@ class StoreModel:
             for year, view in self.seasons.items()
         }
         # The clubs, their spellings and entries are unchanged, so the team indexes carry over.
-        kept = StoreModel(version=version, seasons=seasons, teams=self.teams, aliases=self.aliases)
+        kept = StoreModel(
+            version=version, seasons=seasons, teams=self.teams, aliases=self.aliases, _by_name=self._by_name
+        )
         kept.__dict__.update({k: v for k, v in self.__dict__.items() if k in ("index", "team_years")})
         kept._season_indexes.update(self._season_indexes)
         return kept
@@ -336,8 +358,8 @@ async def _refreshed(held: _Held, reader: AsyncSession) -> StoreModel:
 
 def detached(fixture: Fixture, **changes: object) -> Fixture:
     """A new fixture object, of no session, holding `fixture`'s columns with `changes` applied."""
-    columns = {name: getattr(fixture, name) for name in Fixture.model_fields}
-    return Fixture.model_validate({**columns, **changes})
+    columns: dict[str, Any] = {name: getattr(fixture, name) for name in Fixture.model_fields}
+    return Fixture(**{**columns, **changes})  # a table model is built without validation: values are typed
 
 
 def note_write(session: AsyncSession, *, version: int, fixtures: list[Fixture]) -> None:
@@ -346,10 +368,16 @@ def note_write(session: AsyncSession, *, version: int, fixtures: list[Fixture]) 
     Only when the model held is the version just before: otherwise another write came between, and the next
     question reads what changed from the revisions as usual.
     """
+    session.info.pop(SEEN, None)  # the session's next question sees the write
     held = _HELD.get(_engine_of(session).sync_engine)
-    if held is not None and held.model is not None and held.model.version == version - 1:
+    if held is None:
+        return
+    if held.model is not None and held.model.version == version - 1:
         held.model = held.model.with_fixtures(version, fixtures)
         held.patches += 1
+        held.checked_at = time.monotonic()  # the store was at `version` a moment ago: this write made it
+    else:
+        held.checked_at = 0.0  # another write came between: the next question reads the version
 
 
 async def model_of(engine: AsyncEngine) -> StoreModel:

@@ -7,6 +7,7 @@ after a write. This module is the one place the version is read and bumped.
 from __future__ import annotations
 
 from sqlalchemy import text
+from sqlalchemy.engine import Connection
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -35,17 +36,20 @@ async def bump_version(session: AsyncSession) -> int:
     """
     session.info[WRITING] = True
     connection = await session.connection()
-    updated = (
-        await connection.execute(
-            text(
-                "UPDATE storemeta SET value = CAST(CAST(value AS INTEGER) + 1 AS VARCHAR) WHERE key = :key "
-                "RETURNING value"
-            ),
-            {"key": STORE_VERSION_KEY},
-        )
+    return await connection.run_sync(bump_version_on)
+
+
+def bump_version_on(connection: Connection) -> int:
+    """`bump_version` on a synchronous connection, inside its transaction (the writes' one-hand-off path)."""
+    updated = connection.execute(
+        text(
+            "UPDATE storemeta SET value = CAST(CAST(value AS INTEGER) + 1 AS VARCHAR) WHERE key = :key "
+            "RETURNING value"
+        ),
+        {"key": STORE_VERSION_KEY},
     ).scalar_one_or_none()
     if updated is None:
-        await connection.execute(
+        connection.execute(
             text("INSERT INTO storemeta (key, value) VALUES (:key, '1')"), {"key": STORE_VERSION_KEY}
         )
         return 1

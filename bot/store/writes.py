@@ -8,19 +8,23 @@ not left no trace. A confirmation names the fixture version it previewed: if the
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import insert, update
 from sqlalchemy import select as core_select
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.names import normalise
 from bot.seasons.facts import FixtureStatus
+from bot.store.engine import sqlite_writer
 from bot.store.model import detached, note_write
 from bot.store.models import (
     Bye,
@@ -35,8 +39,9 @@ from bot.store.models import (
     table_of,
     utcnow,
 )
-from bot.store.version import bump_version
+from bot.store.version import bump_version, bump_version_on
 
+T = TypeVar("T")
 FIXTURES = table_of(Fixture)
 REVISIONS = table_of(Revision)
 
@@ -111,7 +116,8 @@ async def change_fixture(
     revision again instead of applying twice (looked for only when the UPDATE or the revision's insert is
     refused: a request applied before has moved the version on, or holds the unique request id). Sides
     filled by this result ("winner of fixture N") follow in the same transaction, each with a revision of
-    its own. The statements are SQLAlchemy Core, a handful of round trips: this is the moderators' hot path.
+    its own. This is the moderators' hot path: a few Core statements in one transaction of their own
+    (`in_one_transaction`), and the model in memory patched afterwards instead of read back.
     """
     fixture_id = stored_id(fixture)
     before = snapshot(fixture)
@@ -120,17 +126,50 @@ async def change_fixture(
         "entered_by": actor,
         "entered_at": utcnow(),
     }
-    connection = await session.connection()
-    moved = await connection.execute(
-        update(FIXTURES)
-        .where(FIXTURES.c.id == fixture_id, FIXTURES.c.version == expected_version)
-        .values(**values, version=FIXTURES.c.version + 1)
-    )
-    if moved.rowcount != 1:
-        await session.rollback()
-        done = await _already(session, request)  # this very request, applied before (delivered twice)
-        if done is not None:
-            return done
+
+    def write(connection: Connection) -> tuple[Revision, list[Fixture]] | None:
+        moved = connection.execute(
+            update(FIXTURES)
+            .where(FIXTURES.c.id == fixture_id, FIXTURES.c.version == expected_version)
+            .values(**values, version=FIXTURES.c.version + 1)
+        )
+        if moved.rowcount != 1:
+            return None  # changed meanwhile: nothing was written
+        version = bump_version_on(connection)
+        winner_id = values.get("winner_id", fixture.winner_id)
+        filled, side_revisions = _fill_linked_sides(
+            connection, fixture=fixture, winner_id=winner_id, actor=actor, version=version
+        )
+        row: dict[str, Any] = {
+            "season_id": fixture.season_id,
+            "fixture_id": fixture_id,
+            "fixture_number": fixture.number,
+            "kind": "fixture",
+            "before": before,
+            "after": {**before, **{name: _plain(value) for name, value in values.items()}},
+            "actor": actor,
+            "at": utcnow(),
+            "why": why,
+            "request": request,
+            "undoes": undoes,
+            "store_version": version,
+        }
+        # Every revision of this write in one statement, in order: the result's own comes last, so its id is
+        # the newest (a plain /undo takes it). A request id used before refuses the whole transaction.
+        made = connection.execute(
+            insert(REVISIONS).returning(REVISIONS.c.id, sort_by_parameter_order=True), [*side_revisions, row]
+        )
+        return Revision(id=made.scalars().all()[-1], **row), filled
+
+    conflict = f"Fixture {fixture.number} changed meanwhile"
+    try:
+        done = await in_one_transaction(session, write)
+    except IntegrityError:  # the request id is there already: applied a moment ago, perhaps elsewhere
+        return await _clash(session, request=request, conflict=conflict)
+    if done is None:
+        again = await _already(session, request)  # this very request, applied before (delivered twice)
+        if again is not None:
+            return again
         now = await session.get(Fixture, fixture_id, populate_existing=True)  # the change that won
         who = f" by {now.entered_by or 'the importer'}" if now is not None else ""
         raise WriteRefused(
@@ -138,57 +177,44 @@ async def change_fixture(
             f"Fixture {fixture.number} changed since it was previewed (version {expected_version}){who}: "
             "look at it again before confirming.",
         )
-    version = await bump_version(session)
-    filled, side_revisions = await _fill_linked_sides(
-        session,
-        fixture=fixture,
-        winner_id=values.get("winner_id", fixture.winner_id),
-        actor=actor,
-        version=version,
-    )
-    row: dict[str, Any] = {
-        "season_id": fixture.season_id,
-        "fixture_id": fixture_id,
-        "fixture_number": fixture.number,
-        "kind": "fixture",
-        "before": before,
-        "after": {**before, **{name: _plain(value) for name, value in values.items()}},
-        "actor": actor,
-        "at": utcnow(),
-        "why": why,
-        "request": request,
-        "undoes": undoes,
-        "store_version": version,
-    }
-    # Every revision of this write in one statement (a cached "insertmanyvalues" INSERT). The result's own
-    # comes last, so its id is the highest: a plain /undo takes it.
-    try:
-        made_ids = await connection.execute(
-            insert(REVISIONS).returning(REVISIONS.c.id, sort_by_parameter_order=True), [*side_revisions, row]
-        )
-        new_id = made_ids.scalars().all()[-1]
-    except IntegrityError:  # the request id is there already: applied a moment ago, in another process
-        return await _clash(session, request=request, conflict=f"Fixture {fixture.number} changed meanwhile")
-    revision = Revision(id=new_id, **row)
-    made = await _commit(
-        session, revision, request=request, conflict=f"Fixture {fixture.number} changed meanwhile"
-    )
-    if made is revision:  # committed: the model in memory takes the change without reading it back
-        changed = detached(fixture, **values, version=expected_version + 1)
-        note_write(session, version=version, fixtures=[changed, *filled])
-    return made
+    revision, filled = done
+    changed = detached(fixture, **values, version=expected_version + 1)
+    note_write(session, version=revision.store_version, fixtures=[changed, *filled])
+    return revision
 
 
-async def _fill_linked_sides(
-    session: AsyncSession, *, fixture: Fixture, winner_id: int | None, actor: str, version: int
+async def in_one_transaction(session: AsyncSession, write: Callable[[Connection], T]) -> T:
+    """Run `write` on a connection of its own, in one transaction, and commit it (roll back if it raises).
+
+    On SQLite the whole transaction runs in one worker thread on a synchronous connection to the same file
+    (`sqlite_writer`): one hand-off instead of one per statement, fetch and cursor. Elsewhere it runs on a
+    connection of the async engine. Either way it never sees the caller's session (or its uncommitted
+    work): what it returns is what was committed.
+    """
+    engine = session.bind
+    if not isinstance(engine, AsyncEngine):
+        raise RuntimeError("a write needs a session bound to an engine (Store.session())")
+    writer = sqlite_writer(engine)
+    if writer is not None:
+
+        def run() -> T:
+            with writer.begin() as connection:
+                return write(connection)
+
+        return await asyncio.to_thread(run)
+    async with engine.begin() as connection:
+        return await connection.run_sync(write)
+
+
+def _fill_linked_sides(
+    connection: Connection, *, fixture: Fixture, winner_id: int | None, actor: str, version: int
 ) -> tuple[list[Fixture], list[dict[str, Any]]]:
     """Put the winner of `fixture` into every later tie drawn as 'winner of fixture N' (or take it out).
 
     Returns the ties as they now stand, and their revisions (rows to insert).
     """
-    connection = await session.connection()
     number = fixture.number
-    linked = await connection.execute(
+    linked = connection.execute(
         core_select(FIXTURES).where(
             FIXTURES.c.season_id == fixture.season_id,
             (FIXTURES.c.home_from_fixture == number) | (FIXTURES.c.away_from_fixture == number),
@@ -196,12 +222,12 @@ async def _fill_linked_sides(
     )
     filled: list[Fixture] = []
     revisions: list[dict[str, Any]] = []
-    for later in [Fixture.model_validate(dict(found)) for found in linked.mappings()]:
+    for later in [Fixture(**dict(found)) for found in linked.mappings()]:
         side = "home_id" if later.home_from_fixture == fixture.number else "away_id"
         if getattr(later, side) == winner_id:
             continue
         before = snapshot(later)
-        await connection.execute(
+        connection.execute(
             update(FIXTURES)
             .where(FIXTURES.c.id == later.id)
             .values({side: winner_id, "version": FIXTURES.c.version + 1})
