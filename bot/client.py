@@ -261,7 +261,14 @@ class OpenCupBot(commands.AutoShardedBot):
 
     def __init__(self, settings: Settings, *, store: Store | None = None, **options: Any) -> None:
         """A bot for `settings`; tests may hand in a `store` and discord.py options."""
-        options.setdefault("intents", discord.Intents.default())
+        # What the bot keeps of Discord: it answers interactions, which carry the user, member and channel
+        # they need; it never reads a message, a member list or a voice state. So only the guilds intent
+        # (guilds, their channels and roles), no message cache (discord.py keeps the last 1,000 messages
+        # of every channel it sees by default), and no member cache.
+        options.setdefault("intents", discord.Intents(guilds=True))
+        options.setdefault("max_messages", None)
+        options.setdefault("member_cache_flags", discord.MemberCacheFlags.none())
+        options.setdefault("chunk_guilds_at_startup", False)
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,

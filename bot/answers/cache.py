@@ -22,7 +22,7 @@ from bot.store.model import current_model
 
 P = ParamSpec("P")
 T = TypeVar("T")
-LIMIT = 2048  # answers kept per store
+LIMIT = 256  # answers kept per store (3–35 KiB each at 20 seasons: a few MiB at most)
 
 
 @dataclass

@@ -239,7 +239,7 @@ def render_pages(answer: BaseModel) -> list[discord.Embed]:
 
 
 _RENDERED: OrderedDict[int, tuple[BaseModel, list[discord.Embed]]] = OrderedDict()
-RENDERED_KEPT = 512
+RENDERED_KEPT = 64  # each keeps its answer alive too (about 5 KiB with its pages)
 
 
 def rendered_pages(answer: BaseModel) -> list[discord.Embed]:

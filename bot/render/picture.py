@@ -10,12 +10,17 @@ size of body text in the app) and scores 46 px bold.
 Nothing here knows about Discord or the store: functions take an answer and return PNG bytes. The output
 depends only on the answer (no clock, no randomness), so the same answer always gives the same bytes and
 `PictureCache` can hand back a stored picture.
+
+Pillow is imported when the first picture is drawn (or its first font is measured), not with this module:
+a bot that is never asked for a picture never loads it. Drawing tells the C allocator to give big buffers
+back once freed (`return_big_blocks`), so that drawing leaves no tens of MiB behind.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import threading
 import unicodedata
 from collections import OrderedDict
@@ -23,8 +28,7 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-from PIL import Image, ImageDraw, ImageFont
+from typing import TYPE_CHECKING
 
 from bot.answers.models import MatchLine, PathAnswer, RoundAnswer, RoundMatch
 from bot.answers.standing import (
@@ -38,7 +42,11 @@ from bot.answers.standing import (
 from bot.render.paging import RoundPage, byes_elsewhere, round_pages
 from bot.render.text import score_words
 
+if TYPE_CHECKING:  # Pillow itself is imported when the first picture is drawn: most bots never draw one
+    from PIL import Image, ImageDraw, ImageFont
+
 __all__ = [
+    "BIG_BLOCK",
     "MAX_HEIGHT",
     "WIDTH",
     "Face",
@@ -50,6 +58,7 @@ __all__ = [
     "path_header_line",
     "path_png",
     "reset_fonts",
+    "return_big_blocks",
     "round_footer",
     "round_header_line",
     "round_pages",
@@ -145,6 +154,8 @@ def _font_path(bold: bool) -> str | None:
 
 def _load(size: int, bold: bool) -> tuple[ImageFont.FreeTypeFont | ImageFont.ImageFont, int]:
     """A font and the stroke that makes it bold."""
+    from PIL import ImageFont
+
     path = _font_path(bold)
     if path is not None:
         try:
@@ -278,12 +289,47 @@ def pill_width(text: str, size: int = SMALL_SIZE) -> float:
     return face(size, bold=True).length(text) + 28
 
 
+BIG_BLOCK = 1 << 20  # bytes: glibc's malloc is told to map blocks this big apart, and unmap them when freed
+_M_MMAP_THRESHOLD = -3  # mallopt's parameter number, from glibc's <malloc.h>
+
+
+@lru_cache(maxsize=1)
+def return_big_blocks() -> bool:
+    """Have the C allocator give freed blocks of BIG_BLOCK or more back to the system; whether it was told.
+
+    A canvas holds up to 1080 × 3700 px (16 MB of pixels), and quantising and PNG coding add a few MB more.
+    glibc's malloc maps the first such block apart and unmaps it when freed, but then raises its threshold,
+    so that the next ones come from its heaps (one per drawing thread) and stay there once freed: a bot
+    that had drawn a few pictures held 20–100 MiB more for good. A fixed threshold keeps each big block
+    mapped apart and returned when freed. With another C library nothing is done.
+    """
+    try:
+        if not (os.confstr("CS_GNU_LIBC_VERSION") or "").startswith("glibc"):
+            return False
+        import ctypes
+
+        return bool(ctypes.CDLL("libc.so.6").mallopt(_M_MMAP_THRESHOLD, BIG_BLOCK))
+    except (AttributeError, OSError, ValueError):  # no confstr, no such name or library, no mallopt
+        return False
+
+
+def _canvas(height: int) -> tuple[Image.Image, ImageDraw.ImageDraw]:
+    """A blank picture `height` px tall, and a pen to draw on it."""
+    from PIL import Image, ImageDraw
+
+    return_big_blocks()
+    image = Image.new("RGB", (WIDTH, height), BG)
+    return image, ImageDraw.Draw(image)
+
+
 def _png(image: Image.Image) -> bytes:
     """The image as a compact PNG with a 64-colour palette (flat colours and anti-aliased text need no more).
 
     Fast octree quantising and zlib's default level: a 44-tie round is ~270 KB in ~0.1 s. Median-cut and
     `optimize=True` save only ~10% more and take ten times as long.
     """
+    from PIL import Image
+
     palette = image.quantize(colors=64, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     buffer = io.BytesIO()
     palette.save(buffer, format="PNG", compress_level=6)
@@ -592,8 +638,7 @@ def _round_image(answer: RoundAnswer, page: RoundPage) -> Image.Image:
     byes_h = _byes_height(page)
     empty_h = 80 if not ties and not byes_h else 0
     height = top + body + (byes_h + REGULAR.gap if byes_h else 0) + empty_h + FOOTER_H
-    image = Image.new("RGB", (WIDTH, height), BG)
-    draw = ImageDraw.Draw(image)
+    image, draw = _canvas(height)
     title = answer.round_name or f"Round {answer.round}"
     detail = [(round_header_line(answer, page), DIM)]
     _header(draw, f"{answer.season} U.S. Open Cup qualifying", title, detail)
@@ -843,8 +888,7 @@ def _path_image(answer: PathAnswer) -> Image.Image:
     steps = _path_steps(answer)
     banner_h = 150
     height = top + sum(_step_height(step) + STEP_GAP for step in steps) + banner_h + 2 * MARGIN
-    image = Image.new("RGB", (WIDTH, height), BG)
-    draw = ImageDraw.Draw(image)
+    image, draw = _canvas(height)
     _header(draw, f"{answer.season} U.S. Open Cup qualifying", answer.team, lines)
 
     y = top
@@ -898,14 +942,17 @@ class PictureCache:
     The data version is whatever string the caller has for the state of the facts (the cache knows
     nothing of the store): when the facts change, so does the version, and old pictures just age out.
     Two requests missing at once may both draw; the drawing happens outside the lock so that a slow
-    draw never holds up a hit.
+    draw never holds up a hit. At most `maxsize` pictures are kept, and at most `max_bytes` of them (a
+    page of a round is 40–120 KB): the newest picture is always kept, whatever its size.
     """
 
-    def __init__(self, maxsize: int = 64) -> None:
+    def __init__(self, maxsize: int = 64, max_bytes: int = 4 << 20) -> None:
         self.maxsize = maxsize
+        self.max_bytes = max_bytes
         self.hits = 0
         self.misses = 0
         self._items: OrderedDict[CacheKey, bytes] = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
 
     @staticmethod
@@ -934,10 +981,11 @@ class PictureCache:
             self.misses += 1
         picture = draw()
         with self._lock:
+            self._bytes += len(picture) - len(self._items.get(key, b""))
             self._items[key] = picture
             self._items.move_to_end(key)
-            while len(self._items) > self.maxsize:
-                self._items.popitem(last=False)
+            while len(self._items) > self.maxsize or (len(self._items) > 1 and self._bytes > self.max_bytes):
+                self._bytes -= len(self._items.popitem(last=False)[1])
         return picture
 
     def round_png(self, answer: RoundAnswer, version: str, page: int = 1) -> bytes:
@@ -952,9 +1000,15 @@ class PictureCache:
         """Forget every picture (the counters stay)."""
         with self._lock:
             self._items.clear()
+            self._bytes = 0
 
     def __len__(self) -> int:
         return len(self._items)
+
+    @property
+    def size(self) -> int:
+        """The bytes of the pictures kept."""
+        return self._bytes
 
     def __contains__(self, key: object) -> bool:
         return key in self._items
