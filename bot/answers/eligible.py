@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections import OrderedDict
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +20,7 @@ from pydantic import BaseModel, Field
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.answers.errors import BadOption, SeasonNotFound
+from bot.answers.models import PathAnswer
 from bot.answers.path import path
 from bot.answers.standing import standing_words
 from bot.rules.engine import (
@@ -170,8 +172,24 @@ async def eligible_team(session: AsyncSession, *, name: str, season: int | None 
     and rules for other routes are left out. For a club that did not enter, nothing is settled by entry:
     its eligibility cannot be told from the records, and the entry rules are listed as open questions.
     """
-    route = await path(session, team=name, season=season)
-    rules = season_rules(data_dir=data_dir_of(session), season=route.season)
+    route = await path(session, team=name, season=season)  # cached per store version
+    rules = season_rules(data_dir=data_dir_of(session), season=route.season)  # kept per file version
+    key = (id(route), id(rules))  # the same route and the same rules give the same answer
+    kept = _TEAM_ANSWERS.get(key)
+    if kept is not None and kept[0] is route and kept[1] is rules:
+        return kept[2]
+    made = _team_answer(route, rules)
+    _TEAM_ANSWERS[key] = (route, rules, made)
+    if len(_TEAM_ANSWERS) > TEAM_ANSWERS_KEPT:
+        _TEAM_ANSWERS.popitem(last=False)
+    return made
+
+
+TEAM_ANSWERS_KEPT = 64
+_TEAM_ANSWERS: OrderedDict[tuple[int, int], tuple[PathAnswer, RuleSet, EligibleAnswer]] = OrderedDict()
+
+
+def _team_answer(route: PathAnswer, rules: RuleSet) -> EligibleAnswer:
     division = _DIVISION_OF_TRACK.get(route.track or "", "open")
     track = route.track if route.status != "not_entered" else None  # an entry always has a track
     if track is not None:

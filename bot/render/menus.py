@@ -38,7 +38,7 @@ MENU_FAILED = "Something went wrong on our side with this menu. It has been logg
 UNKNOWN_INTERACTION = 10062  # Discord's code for an interaction it no longer knows
 RESPONSE_WINDOW = 3.0  # seconds Discord waits for an interaction's first answer
 _CLAIMED = "opencup:claimed"  # the key in Interaction.extras that a live menu sets
-MAX_LIVE_MENUS = 200  # menus taking presses at once; beyond that the oldest expires at once (memory)
+MAX_LIVE_MENUS = 50  # menus taking presses at once; beyond that the oldest expires at once (memory)
 
 
 def claim(interaction: discord.Interaction) -> None:

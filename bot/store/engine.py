@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 import sqlite3
 import sys
 import weakref
@@ -20,9 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, cast
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import DBAPIError
@@ -31,6 +30,8 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 if TYPE_CHECKING:
+    from alembic.config import Config
+
     from bot.store.model import StoreModel
 
 log = logging.getLogger(__name__)
@@ -230,8 +231,39 @@ def in_one_transaction(connection: Connection, work: Callable[[Connection], None
         work(connection)
 
 
+def migration_head() -> str | None:
+    """The newest migration's revision id, read from the migration files without loading Alembic.
+
+    None if the files do not make one line of migrations (then Alembic itself decides).
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        source = script.read_text(encoding="utf-8")
+        revision = re.search(r"^revision\b[^=\n]*=\s*['\"]([^'\"]+)['\"]", source, re.MULTILINE)
+        parent = re.search(r"^down_revision\b[^=\n]*=\s*['\"]([^'\"]+)['\"]", source, re.MULTILINE)
+        if revision is None:
+            return None
+        revisions.add(revision.group(1))
+        if parent is not None:
+            parents.add(parent.group(1))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def at_head(connection: Connection) -> bool:
+    """Whether the database's schema is already at the newest migration (so Alembic need not be loaded)."""
+    head = migration_head()
+    if head is None or not inspect(connection).has_table("alembic_version"):
+        return False
+    stamped = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    return stamped == [head]
+
+
 def alembic_config(url: str | None = None) -> Config:
     """An Alembic configuration pointing at the project's migrations."""
+    from alembic.config import Config  # Alembic (and Mako) load only when a schema must change: ~11 MiB
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     if url:
@@ -327,6 +359,10 @@ class Store:
 
     async def _upgrade(self) -> None:
         def upgrade(connection: Connection) -> None:
+            if at_head(connection):
+                return
+            from alembic import command
+
             config = alembic_config()
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
