@@ -430,10 +430,14 @@ async def history(
         club = await find_team(session, team)
 
         def concerns(revision: Revision) -> bool:
-            """Whether `revision` touches the club: a tie it plays, its entry, its bye (kept by name)."""
+            """Whether `revision` touches the club: a tie it plays, its entry or its bye."""
             states = [state for state in (revision.before, revision.after) if state]
             if revision.kind == "bye":
-                return any(state.get("team") == club.name for state in states)
+                return any(
+                    state.get("team_id") == club.id
+                    or ("team_id" not in state and state.get("team") == club.name)
+                    for state in states
+                )
             keys = ("team_id",) if revision.kind == "entry" else ("home_id", "away_id")
             return any(state.get(key) == club.id for state in states for key in keys)
 

@@ -430,7 +430,9 @@ def _(answer: HistoryAnswer) -> str:
     if not answer.revisions:
         return "No changes by moderators yet."
     return "\n".join(
-        f"#{line.id} · {line.at:%Y-%m-%d %H:%M} · {line.actor} · fixture {line.fixture}: {line.change}"
+        f"#{line.id} · {line.at:%Y-%m-%d %H:%M} · {line.actor} · "
+        + (f"fixture {line.fixture}: " if line.fixture is not None else "")
+        + line.change
         + (f" — {line.why}" if line.why else "")
         for line in answer.revisions
     )

@@ -410,7 +410,7 @@ async def add_bye(
         season_id=season_id,
         fixture=None,
         before=None,
-        after={"round": round_number, "team": team.name},
+        after={"round": round_number, "team": team.name, "team_id": team_id},
         actor=actor,
         why="a bye",
         request=request,

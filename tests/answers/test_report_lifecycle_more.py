@@ -300,3 +300,27 @@ async def test_a_reload_keeps_an_entry_a_moderator_made(from_nothing: Store) -> 
     async with store.session() as session:
         entry = (await session.exec(select(Entry).where(Entry.name_in_season == "Alpha FC"))).one()
     assert entry.state == ""
+
+
+def test_history_text_names_a_fixture_only_where_there_is_one() -> None:
+    """A season, entry or bye revision reads without 'fixture None'; a result names its fixture."""
+    import datetime as dt
+
+    from bot.answers.report import HistoryAnswer, HistoryLine
+    from bot.render.text import render_text
+
+    at = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
+    text = render_text(
+        HistoryAnswer(
+            revisions=[
+                HistoryLine(
+                    id=3, at=at, actor="mod:a", fixture=7, before=None, after=None, why="", change="x"
+                ),
+                HistoryLine(
+                    id=2, at=at, actor="mod:a", fixture=None, before=None, after=None, why="", change="bye: Y"
+                ),
+            ]
+        )
+    )
+    assert "fixture None" not in text
+    assert "fixture 7: x" in text and "mod:a · bye: Y" in text
