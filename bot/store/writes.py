@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy import select as core_select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
@@ -61,6 +61,19 @@ RESULT_FIELDS = (
     "entered_at",
 )
 SIDE_FIELDS = ("home_id", "away_id")
+
+# The statements of the hot path that do not vary, built once.
+_LINKED = core_select(FIXTURES).where(
+    FIXTURES.c.season_id == bindparam("season"),
+    (FIXTURES.c.home_from_fixture == bindparam("number"))
+    | (FIXTURES.c.away_from_fixture == bindparam("number")),
+)
+_FILL_SIDE = {
+    side: update(FIXTURES)
+    .where(FIXTURES.c.id == bindparam("later_id"))
+    .values({side: bindparam("winner"), "version": FIXTURES.c.version + 1})
+    for side in SIDE_FIELDS
+}
 
 
 @dataclass(frozen=True)
@@ -213,26 +226,16 @@ def _fill_linked_sides(
 
     Returns the ties as they now stand, and their revisions (rows to insert).
     """
-    number = fixture.number
-    linked = connection.execute(
-        core_select(FIXTURES).where(
-            FIXTURES.c.season_id == fixture.season_id,
-            (FIXTURES.c.home_from_fixture == number) | (FIXTURES.c.away_from_fixture == number),
-        )
-    )
+    linked = connection.execute(_LINKED, {"season": fixture.season_id, "number": fixture.number})
     filled: list[Fixture] = []
     revisions: list[dict[str, Any]] = []
-    for later in [Fixture(**dict(found)) for found in linked.mappings()]:
-        side = "home_id" if later.home_from_fixture == fixture.number else "away_id"
-        if getattr(later, side) == winner_id:
+    for found in linked.mappings():
+        side = "home_id" if found["home_from_fixture"] == fixture.number else "away_id"
+        if found[side] == winner_id:
             continue
-        before = snapshot(later)
-        connection.execute(
-            update(FIXTURES)
-            .where(FIXTURES.c.id == later.id)
-            .values({side: winner_id, "version": FIXTURES.c.version + 1})
-        )
-        now = detached(later, **{side: winner_id, "version": later.version + 1})
+        before = {name: _plain(found[name]) for name in RESULT_FIELDS + SIDE_FIELDS}
+        connection.execute(_FILL_SIDE[side], {"later_id": found["id"], "winner": winner_id})
+        later = now = Fixture(**{**found, side: winner_id, "version": found["version"] + 1})
         filled.append(now)
         revisions.append(
             {
