@@ -324,13 +324,14 @@ def _look_again(session: Session, *_: object) -> None:
 async def _refreshed(held: _Held, reader: AsyncSession) -> StoreModel:
     asked = time.monotonic()
     version = await store_version(reader)
-    held.checked_at = max(held.checked_at, asked)
     model = held.model
-    if model is not None and model.version == version:
+    if model is not None and model.version >= version:  # newer: another question read it meanwhile
+        held.checked_at = max(held.checked_at, asked)  # only once the model held is the version read
         return model
     async with held.guard():
         model = held.model
-        if model is not None and model.version == version:
+        if model is not None and model.version >= version:
+            held.checked_at = max(held.checked_at, asked)
             return model
         changed = (
             await _changed_fixtures(reader, model.version, version)
@@ -353,6 +354,7 @@ async def _refreshed(held: _Held, reader: AsyncSession) -> StoreModel:
             if _freeze_after_loads:
                 gc.freeze()  # the new model lives long: keep it out of the collector's full passes
         held.model = model
+        held.checked_at = max(held.checked_at, asked)
         return model
 
 
