@@ -169,6 +169,10 @@ async def report(
     # the UPDATE's version check refuses a confirmation that another process's write made stale.
     model = await current_model(session, fresh=apply and version is None)
     view, tie = _find_fixture(model, season=season, fixture=fixture, home=home, away=away)
+    if apply and version is not None and tie.version != version:
+        # The model read moments ago may be the one behind (a write elsewhere): look again before refusing.
+        model = await current_model(session, fresh=True)
+        view, tie = _find_fixture(model, season=season, fixture=fixture, home=home, away=away)
     before = _view(view, tie)
     if apply and version is not None and tie.version != version:
         # Checked first: what the fixture holds now (a result, a side filled) is not what was previewed.

@@ -133,3 +133,26 @@ async def test_a_write_in_flight_never_reaches_the_model(moderated: Store) -> No
     async with moderated.session() as session:
         again = await current_model(session)
     assert again.version == committed.version and facts(again) == facts(committed)
+
+
+async def test_a_confirmation_from_elsewhere_is_not_refused_by_a_model_read_moments_ago(
+    moderated: Store,
+) -> None:
+    """A moderator previews in one process (the console) and confirms in another (the bot) whose model was
+    read a moment before the write: the version named is checked against the store, not the older model."""
+    other = Store(moderated.url, moderated.data_dir)
+    try:
+        ties = await round_three(moderated)
+        async with moderated.session() as session:
+            await current_model(session)  # this process's model: read now, reused for RECHECK_AFTER
+        async with other.session() as session:
+            first = await report(session, fixture=ties[1], score="2-0", season=2024, apply=True, actor="m:a")
+        assert first.fixture is not None
+        async with moderated.session() as session:
+            again = await report(
+                session, fixture=ties[1], score="0-2", season=2024, overwrite=True, apply=True,
+                version=first.fixture.version, actor="m:b",
+            )  # fmt: skip
+        assert again.applied and again.fixture is not None and again.fixture.home_score == 0
+    finally:
+        await other.close()
