@@ -528,6 +528,7 @@ async def season_new(
     request: str | None = None,
 ) -> WriteAnswer:
     """Start a season by hand."""
+    await current_model(session, fresh=True)  # a writer sees the store as it is now (its lookups reuse it)
     if year in await season_years(session):
         raise Refused("result_exists", f"The {year} season is already in the records.")
     answer = WriteAnswer(
@@ -584,6 +585,7 @@ async def fixture_new(
     request: str | None = None,
 ) -> WriteAnswer:
     """Preview (or, with `apply`, draw) a tie of a season's round."""
+    await current_model(session, fresh=True)  # a writer sees the store as it is now (its lookups reuse it)
     held = await find_season(session, season)
     when = None
     if kickoff:
@@ -652,6 +654,7 @@ async def bye(
     request: str | None = None,
 ) -> WriteAnswer:
     """Preview (or, with `apply`, record) a club's bye through a round."""
+    await current_model(session, fresh=True)  # a writer sees the store as it is now (its lookups reuse it)
     held = await find_season(session, season)
     club = await find_team(session, team)
     answer = WriteAnswer(
