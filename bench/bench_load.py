@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 from bench.seasons20 import DATA, make_data_dir  # noqa: E402
 from bot.store.engine import Store  # noqa: E402
 from bot.store.loader import reload_data  # noqa: E402
+from tests.conftest import drop_database  # noqa: E402
 
 
 @dataclass
@@ -55,17 +56,6 @@ async def new_database(backend: str, folder: Path) -> str:
         await connection.execute(text(f'CREATE DATABASE "{name}"'))
     await admin.dispose()
     return make_url(server).set(database=name).render_as_string(hide_password=False)
-
-
-async def drop_database(url: str) -> None:
-    """Remove a PostgreSQL database made by `new_database` (SQLite files go with their folder)."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "postgresql":
-        return
-    admin = create_async_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    async with admin.connect() as connection:
-        await connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
-    await admin.dispose()
 
 
 async def first_load(url: str, data_dir: Path) -> Counts:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -91,3 +92,20 @@ async def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIter
     url = await fresh_database_url(request.param, tmp_path)
     yield url
     await drop_database(url)
+
+
+@pytest_asyncio.fixture
+async def moderated(empty_url: str, data_dir: Path, tmp_path: Path) -> AsyncIterator[Store]:
+    """A writable store on each backend: 2017 as played, 2024 cut back to after round 2 (round 3 drawn,
+    round 4 drawn as 'winner of N'), for tests of moderators' writes."""
+    from bot.seasons.datafiles import read_season, write_season
+    from tests.support.season_in_progress import cut_after_round
+
+    folder = tmp_path / "data"
+    shutil.copytree(data_dir, folder)
+    cut = cut_after_round(read_season(folder / "seasons" / "2024"), 2)
+    shutil.rmtree(folder / "seasons" / "2024")
+    write_season(cut, folder)
+    store = await Store(empty_url, folder).open()
+    yield store
+    await store.close()

@@ -5,34 +5,16 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-import shutil
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest_asyncio
 from sqlmodel import col, select
 
 from bot.answers.report import Refused, report
 from bot.console import run_console
-from bot.seasons.datafiles import read_season, write_season
 from bot.store.engine import Store
 from bot.store.export import export_seasons
 from bot.store.models import Fixture, Revision
 from bot.store.version import store_version
-from tests.support.season_in_progress import cut_after_round
-
-
-@pytest_asyncio.fixture
-async def moderated(empty_url: str, data_dir: Path, tmp_path: Path) -> AsyncIterator[Store]:
-    """A writable store: 2017 as played, 2024 cut back to after round 2 (rounds 3-4 drawn 'winner of N')."""
-    folder = tmp_path / "data"
-    shutil.copytree(data_dir, folder)
-    cut = cut_after_round(read_season(folder / "seasons" / "2024"), 2)
-    shutil.rmtree(folder / "seasons" / "2024")
-    write_season(cut, folder)
-    store = await Store(empty_url, folder).open()
-    yield store
-    await store.close()
 
 
 async def console(store: Store, *lines: str, apply: bool = False, actor: str = "mod:alice") -> list[dict]:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 import pytest_asyncio
@@ -13,33 +11,18 @@ import pytest_asyncio
 import bot.client as client_module
 from bot.answers.report import fixture_new, report
 from bot.client import OpenCupBot
-from bot.seasons.datafiles import read_season, write_season
 from bot.store.engine import Store
 from bot.store.model import current_model
 from tests.support.loopback_discord import LoopbackDiscord
 from tests.support.running_bot import embed_text, running
-from tests.support.season_in_progress import cut_after_round
 
 DEFERRED = 5  # DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE
 
 
 @pytest_asyncio.fixture
-async def in_progress(empty_url: str, data_dir: Path, tmp_path: Path) -> AsyncIterator[Store]:
-    """A writable store of 2024 as it stood after round 2 (round 3 drawn, round 4 'winner of N')."""
-    folder = tmp_path / "data"
-    shutil.copytree(data_dir, folder)
-    cut = cut_after_round(read_season(folder / "seasons" / "2024"), 2)
-    shutil.rmtree(folder / "seasons" / "2024")
-    write_season(cut, folder)
-    store = await Store(empty_url, folder).open()
-    yield store
-    await store.close()
-
-
-@pytest_asyncio.fixture
-async def moderated_live(in_progress: Store) -> AsyncIterator[tuple[LoopbackDiscord, OpenCupBot]]:
+async def moderated_live(moderated: Store) -> AsyncIterator[tuple[LoopbackDiscord, OpenCupBot]]:
     """The production bot on the in-progress store."""
-    async with running(in_progress) as pair:
+    async with running(moderated) as pair:
         yield pair
 
 
@@ -50,14 +33,14 @@ async def _text(fake: LoopbackDiscord, command: str, options: dict[str, object])
 
 
 async def test_every_answer_follows_a_result_at_once(
-    moderated_live: tuple[LoopbackDiscord, OpenCupBot], in_progress: Store
+    moderated_live: tuple[LoopbackDiscord, OpenCupBot], moderated: Store
 ) -> None:
     """A result written in the bot's process shows at once in every answer that depends on it.
 
     Each command is asked before (so its answer is cached) and straight after the write.
     """
     fake, bot = moderated_live
-    async with in_progress.session() as session:
+    async with moderated.session() as session:
         season = (await current_model(session)).seasons[2024]
     tie = next(f for f in season.fixtures if f.round == 3 and f.home_id and f.away_id)
     home, away = season.name(tie.home_id), season.name(tie.away_id)
@@ -106,12 +89,12 @@ async def test_a_late_command_is_deferred_then_answered(
 
 
 async def test_a_club_added_elsewhere_is_found_and_offered(
-    moderated_live: tuple[LoopbackDiscord, OpenCupBot], in_progress: Store
+    moderated_live: tuple[LoopbackDiscord, OpenCupBot], moderated: Store
 ) -> None:
     """A club a moderator adds from the console (another process) is found within a second, and offered."""
     fake, _bot = moderated_live
     assert not [c for c in await fake.autocomplete("path", "team", "zephyr") if "Zephyr" in c["name"]]
-    writer = Store(in_progress.url, in_progress.data_dir)
+    writer = Store(moderated.url, moderated.data_dir)
     try:
         async with writer.session() as session:
             await fixture_new(

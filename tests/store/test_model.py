@@ -6,36 +6,17 @@ import asyncio
 import contextlib
 import datetime as dt
 import random
-import shutil
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
-import pytest_asyncio
 from sqlalchemy import update
 from sqlmodel import col
 
 from bot.answers.path import path
 from bot.answers.report import Refused, report, undo
-from bot.seasons.datafiles import read_season, write_season
 from bot.store.engine import Store
 from bot.store.model import StoreModel, current_model, forget_model, load_model, model_loads
 from bot.store.models import Fixture
 from bot.store.version import bump_version, store_version
-from tests.support.season_in_progress import cut_after_round
-
-
-@pytest_asyncio.fixture
-async def moderated(empty_url: str, data_dir: Path, tmp_path: Path) -> AsyncIterator[Store]:
-    """A writable store: 2024 cut back to after round 2 (rounds 3 and 4 drawn as 'winner of N')."""
-    folder = tmp_path / "data"
-    shutil.copytree(data_dir, folder)
-    cut = cut_after_round(read_season(folder / "seasons" / "2024"), 2)
-    shutil.rmtree(folder / "seasons" / "2024")
-    write_season(cut, folder)
-    store = await Store(empty_url, folder).open()
-    yield store
-    await store.close()
 
 
 def _plain(value: Any) -> Any:
