@@ -13,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -69,18 +70,19 @@ BOT_WITHOUT_PICTURES = textwrap.dedent(
 )
 
 
-def test_pillow_is_imported_only_when_a_picture_is_asked_for() -> None:
-    """Every cog loaded, every command answered without Pillow; the first picture imports it."""
+def run_script(source: str) -> dict[str, Any]:
+    """Run `source` in a new Python process from the project's root; the JSON of its last line."""
     done = subprocess.run(
-        [sys.executable, "-c", BOT_WITHOUT_PICTURES],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+        [sys.executable, "-c", source], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    seen = json.loads(done.stdout.splitlines()[-1])
+    seen: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    return seen
+
+
+def test_pillow_is_imported_only_when_a_picture_is_asked_for() -> None:
+    """Every cog loaded, every command answered without Pillow; the first picture imports it."""
+    seen = run_script(BOT_WITHOUT_PICTURES)
     assert "cogs.bracket" in seen["cogs"] and "cogs.path" in seen["cogs"] and seen["failed"] == []
     assert seen["answered"] == [True] * 8
     assert seen["imported"] == seen["ready"] == seen["asked"] == [], seen
@@ -130,16 +132,7 @@ DRAW_IN_THREADS = textwrap.dedent(
 )
 def test_drawing_pictures_leaves_no_big_buffers_behind() -> None:
     """Eighteen tall pictures drawn in worker threads: the process keeps a few MiB more, not 50–100."""
-    done = subprocess.run(
-        [sys.executable, "-c", DRAW_IN_THREADS],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    seen = json.loads(done.stdout.splitlines()[-1])
+    seen = run_script(DRAW_IN_THREADS)
     assert seen["pages"] == 6
     assert seen["grew"] < 30, f"RSS grew {seen['grew']:.1f} MiB over 18 pictures"
 

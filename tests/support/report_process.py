@@ -132,15 +132,9 @@ async def drill(
 async def _race(request: dict[str, Any], result: Path) -> None:
     store = Store(request["url"], Path(request["data"]))
     try:
+        asked = {key: request[key] for key in ("fixture", "score", "season", "overwrite", "actor")}
         async with store.session() as session:
-            preview = await report(
-                session,
-                fixture=request["fixture"],
-                score=request["score"],
-                season=request["season"],
-                overwrite=request["overwrite"],
-                actor=request["actor"],
-            )
+            preview = await report(session, **asked)
         assert preview.before is not None
         previewed = preview.before.version
         await asyncio.to_thread(result.with_suffix(".ready").write_text, str(previewed))
@@ -150,15 +144,7 @@ async def _race(request: dict[str, Any], result: Path) -> None:
         try:
             async with store.session() as session:
                 done = await report(
-                    session,
-                    fixture=request["fixture"],
-                    score=request["score"],
-                    season=request["season"],
-                    overwrite=request["overwrite"],
-                    actor=request["actor"],
-                    apply=True,
-                    version=previewed,
-                    request=request["request"],
+                    session, **asked, apply=True, version=previewed, request=request["request"]
                 )
             outcome |= {"outcome": "applied", "revision": done.revision}
         except Refused as refused:
