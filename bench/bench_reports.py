@@ -10,7 +10,9 @@ Each report is what the console does for `/report fixture:N score:H-A overwrite:
 preview (`report(..., apply=False)`) in one session, then the confirmation naming the version previewed
 (`report(..., apply=True, version=...)`) in another, its own transaction. The reports go round the 22
 round-3 ties of 2024 as it stood after round 2, alternating the scores, so each one changes who goes
-through and fills a round-4 side (two revisions and one store version per report).
+through and fills a round-4 side (two revisions and one store version per report). The process is set up
+as the bot's is once started: the model read, then the garbage collector's passes spared every long-lived
+object (`gc.freeze`, and `freeze_after_loads` for models read whole later).
 
 Then, after each of as many more reports, the first `/path` of a club of that tie is timed (CPU and wall):
 every write moves the store version, so that answer is made afresh from the model the write patched.
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import random
@@ -47,6 +50,7 @@ from bot.answers.report import report  # noqa: E402
 from bot.seasons.check import check_data  # noqa: E402
 from bot.store.engine import Store, make_engine  # noqa: E402
 from bot.store.loader import check_store  # noqa: E402
+from bot.store.model import freeze_after_loads  # noqa: E402
 from bot.store.models import Fixture, Revision  # noqa: E402
 from bot.store.version import store_version  # noqa: E402
 from tests.support.report_process import DRILL_ACTOR, data_in_progress, drill, planned  # noqa: E402
@@ -181,11 +185,16 @@ async def throughput(folder: Path, work: Path, count: int) -> None:
     store = await Store(f"sqlite+aiosqlite:///{work / 'store.sqlite3'}", folder).open()
     try:
         ties = await round_three(store)
+        await store.model()  # as the bot does once started (bot/client.py): the model read, and the
+        freeze_after_loads()  # collector's passes spared every long-lived object
+        gc.freeze()
         _, _, before = await counted(store, PREFIX)
         total, previewing, applying = await answer_path(store, ties, count)
         revisions, distinct, after = await counted(store, PREFIX)
         fresh_answers = await first_answers_after_writes(store, ties, count)
     finally:
+        freeze_after_loads(False)
+        gc.unfreeze()
         await store.close()
     floor = plain_sqlite(work / "plain.sqlite3", count)
     engine = await engine_inserts(f"sqlite+aiosqlite:///{work / 'engine.sqlite3'}", count)

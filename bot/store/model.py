@@ -31,7 +31,19 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.names import IndexedTeam, TeamIndex
-from bot.store.models import Bye, Entry, Fixture, League, Revision, Round, Season, Team, TeamAlias, stored_id
+from bot.store.models import (
+    Bye,
+    Entry,
+    Fixture,
+    League,
+    Revision,
+    Round,
+    Season,
+    Team,
+    TeamAlias,
+    built,
+    stored_id,
+)
 from bot.store.version import WRITING, store_version
 
 RECHECK_AFTER = 0.5  # seconds: how long a version read stands for other processes' writes
@@ -85,10 +97,30 @@ class SeasonSnapshot:
     def with_fixtures(self, changed: Mapping[int, Fixture]) -> SeasonSnapshot:
         """The season with the fixtures in `changed` (by id) replaced."""
         fixtures = list(self.fixtures)
+        links_kept = True
         for fixture_id, fixture in changed.items():
-            fixtures[self._positions[fixture_id]] = fixture
+            at = self._positions[fixture_id]
+            old = fixtures[at]
+            links_kept &= (old.home_from_fixture, old.away_from_fixture, old.round, old.number) == (
+                fixture.home_from_fixture,
+                fixture.away_from_fixture,
+                fixture.round,
+                fixture.number,
+            )
+            fixtures[at] = fixture
         kept = replace(self, fixtures=tuple(fixtures))
         kept.__dict__["_positions"] = self._positions  # the order does not change
+        if links_kept:  # a result changed, not the draw: the indexes keep their shape, with the new objects
+            known = self.__dict__
+            if "last_round" in known:
+                kept.__dict__["last_round"] = known["last_round"]
+            if "by_number" in known:
+                kept.__dict__["by_number"] = {**known["by_number"], **{f.number: f for f in changed.values()}}
+            if "fed_by" in known:
+                kept.__dict__["fed_by"] = {
+                    feeder: tuple(changed.get(stored_id(f), f) for f in later)
+                    for feeder, later in known["fed_by"].items()
+                }
         return kept
 
 
@@ -361,7 +393,7 @@ async def _refreshed(held: _Held, reader: AsyncSession) -> StoreModel:
 def detached(fixture: Fixture, **changes: object) -> Fixture:
     """A new fixture object, of no session, holding `fixture`'s columns with `changes` applied."""
     columns: dict[str, Any] = {name: getattr(fixture, name) for name in Fixture.model_fields}
-    return Fixture(**{**columns, **changes})  # a table model is built without validation: values are typed
+    return built(Fixture, {**columns, **changes})
 
 
 def note_write(session: AsyncSession, *, version: int, fixtures: list[Fixture]) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import JSON, BigInteger, Column, DateTime, Table, UniqueConstraint
+from sqlalchemy.orm import instrumentation
 from sqlmodel import Field, SQLModel
 
 from bot.seasons.facts import DecidedBy, EnumText, FixtureShape, FixtureStatus, Track
@@ -33,6 +34,25 @@ def table_of(model: type[SQLModel]) -> Table:
     if not isinstance(table, Table):
         raise TypeError(f"{model.__name__} is not a table model")
     return table
+
+
+M = TypeVar("M", bound=SQLModel)
+
+
+def built(model: type[M], values: dict[str, Any]) -> M:
+    """A table object of no session holding `values`, made the way the ORM makes one from a row it loads.
+
+    The values must already be of their fields' types (read from the store, or copied from an object of the
+    same model): nothing is validated. Every field must be given. A hot path's alternative to
+    `model(**values)`, whose validation-free construction still costs some thirty times as much.
+    """
+    missing = model.model_fields.keys() - values.keys()
+    if missing:
+        raise ValueError(f"{model.__name__} needs every field; missing: {', '.join(sorted(missing))}")
+    made = instrumentation.manager_of_class(model).new_instance()
+    made.__dict__.update(values)
+    made.__pydantic_fields_set__.update(values)
+    return made
 
 
 def _when(nullable: bool = True) -> Any:

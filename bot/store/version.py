@@ -11,12 +11,18 @@ from sqlalchemy.engine import Connection
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.store.driver import run
 from bot.store.models import StoreMeta
 
 STORE_VERSION_KEY = "store_version"
 # In a session's info while it holds a version bump it has not committed (cleared at its commit or
 # rollback by bot.store.model, which then reads the version again).
 WRITING = "opencup_writing"
+_BUMP = text(
+    "UPDATE storemeta SET value = CAST(CAST(value AS INTEGER) + 1 AS VARCHAR) WHERE key = :key "
+    "RETURNING value"
+)
+_FIRST = text("INSERT INTO storemeta (key, value) VALUES (:key, '1')")
 
 
 async def store_version(session: AsyncSession) -> int:
@@ -41,16 +47,8 @@ async def bump_version(session: AsyncSession) -> int:
 
 def bump_version_on(connection: Connection) -> int:
     """`bump_version` on a synchronous connection, inside its transaction (the writes' one-hand-off path)."""
-    updated = connection.execute(
-        text(
-            "UPDATE storemeta SET value = CAST(CAST(value AS INTEGER) + 1 AS VARCHAR) WHERE key = :key "
-            "RETURNING value"
-        ),
-        {"key": STORE_VERSION_KEY},
-    ).scalar_one_or_none()
-    if updated is None:
-        connection.execute(
-            text("INSERT INTO storemeta (key, value) VALUES (:key, '1')"), {"key": STORE_VERSION_KEY}
-        )
+    updated = run(connection, _BUMP, {"key": STORE_VERSION_KEY}).fetchall()
+    if not updated:
+        run(connection, _FIRST, {"key": STORE_VERSION_KEY})
         return 1
-    return int(updated)
+    return int(updated[0][0])

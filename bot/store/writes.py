@@ -24,6 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.names import normalise
 from bot.seasons.facts import FixtureStatus
+from bot.store.driver import run
 from bot.store.engine import sqlite_writer
 from bot.store.model import detached, note_write
 from bot.store.models import (
@@ -35,6 +36,7 @@ from bot.store.models import (
     Round,
     Season,
     Team,
+    built,
     stored_id,
     table_of,
     utcnow,
@@ -68,6 +70,9 @@ _LINKED = core_select(FIXTURES).where(
     (FIXTURES.c.home_from_fixture == bindparam("number"))
     | (FIXTURES.c.away_from_fixture == bindparam("number")),
 )
+_INSERT_REVISION = insert(REVISIONS).returning(REVISIONS.c.id)
+# The result's UPDATE, one per set of fields a change names (a handful in all), made when first needed.
+_RESULT_UPDATES: dict[frozenset[str], Any] = {}
 _FILL_SIDE = {
     side: update(FIXTURES)
     .where(FIXTURES.c.id == bindparam("later_id"))
@@ -141,10 +146,14 @@ async def change_fixture(
     }
 
     def write(connection: Connection) -> tuple[Revision, list[Fixture]] | None:
-        moved = connection.execute(
-            update(FIXTURES)
-            .where(FIXTURES.c.id == fixture_id, FIXTURES.c.version == expected_version)
-            .values(**values, version=FIXTURES.c.version + 1)
+        moved = run(
+            connection,
+            _result_update(frozenset(values)),
+            {
+                **{f"new_{name}": value for name, value in values.items()},
+                "fixture_id": fixture_id,
+                "expected": expected_version,
+            },
         )
         if moved.rowcount != 1:
             return None  # changed meanwhile: nothing was written
@@ -167,12 +176,11 @@ async def change_fixture(
             "undoes": undoes,
             "store_version": version,
         }
-        # Every revision of this write in one statement, in order: the result's own comes last, so its id is
-        # the newest (a plain /undo takes it). A request id used before refuses the whole transaction.
-        made = connection.execute(
-            insert(REVISIONS).returning(REVISIONS.c.id, sort_by_parameter_order=True), [*side_revisions, row]
-        )
-        return Revision(id=made.scalars().all()[-1], **row), filled
+        # Every revision of this write, in order: the result's own last, so its id is the newest (a plain
+        # /undo takes it). A request id used before refuses the whole transaction.
+        for revision_row in [*side_revisions, row]:
+            made = run(connection, _INSERT_REVISION, revision_row, keys=list(revision_row))
+        return built(Revision, {"id": made.fetchall()[0][0], **row}), filled
 
     conflict = f"Fixture {fixture.number} changed meanwhile"
     try:
@@ -194,6 +202,23 @@ async def change_fixture(
     changed = detached(fixture, **values, version=expected_version + 1)
     note_write(session, version=revision.store_version, fixtures=[changed, *filled])
     return revision
+
+
+def _result_update(fields: frozenset[str]) -> Any:
+    """The UPDATE setting `fields` (bound as new_<name>) of fixture `fixture_id` if at version `expected`."""
+    statement = _RESULT_UPDATES.get(fields)
+    if statement is None:
+        statement = _RESULT_UPDATES[fields] = (
+            update(FIXTURES)
+            .where(FIXTURES.c.id == bindparam("fixture_id"), FIXTURES.c.version == bindparam("expected"))
+            .values(
+                {
+                    **{name: bindparam(f"new_{name}") for name in sorted(fields)},
+                    "version": FIXTURES.c.version + 1,
+                }
+            )
+        )
+    return statement
 
 
 async def in_one_transaction(session: AsyncSession, write: Callable[[Connection], T]) -> T:
@@ -234,8 +259,8 @@ def _fill_linked_sides(
         if found[side] == winner_id:
             continue
         before = {name: _plain(found[name]) for name in RESULT_FIELDS + SIDE_FIELDS}
-        connection.execute(_FILL_SIDE[side], {"later_id": found["id"], "winner": winner_id})
-        later = now = Fixture(**{**found, side: winner_id, "version": found["version"] + 1})
+        run(connection, _FILL_SIDE[side], {"later_id": found["id"], "winner": winner_id})
+        later = now = built(Fixture, {**found, side: winner_id, "version": found["version"] + 1})
         filled.append(now)
         revisions.append(
             {

@@ -34,6 +34,22 @@ def facts(model: StoreModel) -> dict[tuple[int, int], dict[str, Any]]:
     }
 
 
+def indexes(model: StoreModel) -> dict[int, tuple[Any, ...]]:
+    """Each season's derived indexes (kept across patches, not recomputed) as plain values."""
+
+    def row(fixture: Fixture) -> tuple[Any, ...]:
+        return tuple(_plain(getattr(fixture, name)) for name in Fixture.model_fields)
+
+    return {
+        year: (
+            view.last_round,
+            {number: row(fixture) for number, fixture in view.by_number.items()},
+            {feeder: [row(fixture) for fixture in later] for feeder, later in view.fed_by.items()},
+        )
+        for year, view in model.seasons.items()
+    }
+
+
 async def round_three(store: Store) -> list[int]:
     async with store.session() as session:
         model = await current_model(session)
@@ -66,6 +82,8 @@ async def test_a_patched_model_equals_a_fresh_read(moderated: Store) -> None:
     full, patched = model_loads(moderated.engine)
     assert full == 1 and patched >= 30  # read whole once, then only patched
     assert facts(held) == facts(fresh)
+    assert "fed_by" in held.seasons[2024].__dict__  # carried from patch to patch, with the new objects
+    assert indexes(held) == indexes(fresh)
     assert held.version == fresh.version and undone >= 1
 
 

@@ -1,0 +1,106 @@
+"""The write path run on SQLite's own cursor stores exactly what SQLAlchemy stores, and fails alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, insert
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import SQLModel
+
+from bot.seasons.facts import DecidedBy, FixtureStatus
+from bot.store.driver import fast, run
+from bot.store.models import Fixture, Revision, Season, table_of
+from bot.store.version import bump_version_on
+from bot.store.writes import _result_update
+
+REVISIONS = table_of(Revision)
+WHEN = dt.datetime(2024, 4, 2, 19, 30, 5, 123456, tzinfo=dt.UTC)
+RESULT: dict[str, Any] = {
+    "date": dt.date(2024, 4, 2),
+    "home_score": 2,
+    "away_score": 2,
+    "extra_time": True,
+    "penalties": "4-3",
+    "decided_by": DecidedBy.PENALTIES,
+    "status": FixtureStatus.PLAYED,
+    "winner_id": None,
+    "note": "Ünïcode — quotes ' \" and 100%",
+    "entered_by": "mod:alice",
+    "entered_at": WHEN,
+}
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Engine:
+    made = create_engine(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    SQLModel.metadata.create_all(made)
+    with made.begin() as connection:
+        connection.execute(
+            insert(table_of(Season)),
+            {"id": 1, "year": 2024, "title": "t", "source": "s", "stated": {}, "findings": []},
+        )
+        for number in (1, 2):
+            connection.execute(
+                insert(table_of(Fixture)),
+                Fixture(
+                    id=number, season_id=1, number=number, round=3, status=FixtureStatus.SCHEDULED
+                ).model_dump(),
+            )
+    return made
+
+
+def raw(engine: Engine, query: str) -> list[tuple[Any, ...]]:
+    """Rows as SQLite holds them (strings, numbers), read past SQLAlchemy."""
+    with sqlite3.connect(str(engine.url.database)) as connection:
+        return connection.execute(query).fetchall()
+
+
+def test_an_update_stores_what_sqlalchemy_stores(engine: Engine) -> None:
+    statement = _result_update(frozenset(RESULT))
+    values = {f"new_{name}": value for name, value in RESULT.items()}
+    with engine.begin() as connection:
+        assert fast(connection)
+        driven = run(connection, statement, {**values, "fixture_id": 1, "expected": 0})
+        through = connection.execute(statement, {**values, "fixture_id": 2, "expected": 0})
+        assert driven.rowcount == through.rowcount == 1
+        stale = run(connection, statement, {**values, "fixture_id": 1, "expected": 0})
+        assert stale.rowcount == 0  # the version check holds on the driver too
+    first, second = (
+        {name: value for name, value in zip(table_of(Fixture).c.keys(), found, strict=True)}
+        for found in raw(engine, "SELECT * FROM fixture ORDER BY id")
+    )
+    assert first.pop("id") == first.pop("number") == 1
+    assert second.pop("id") == second.pop("number") == 2
+    assert first == second and first["version"] == 1
+    assert first["entered_at"] == "2024-04-02 19:30:05.123456" and first["decided_by"] == "penalties"
+    assert first["date"] == "2024-04-02" and first["extra_time"] == 1
+
+
+def test_a_revision_stores_what_sqlalchemy_stores_and_a_repeated_request_is_refused(engine: Engine) -> None:
+    row = {
+        "season_id": 1, "fixture_id": 1, "fixture_number": 1, "kind": "fixture",
+        "before": {"home_score": None, "date": None}, "after": {"home_score": 2, "note": "é \" '"},
+        "actor": "mod:alice", "at": WHEN, "why": "reported", "request": "r-1", "undoes": None,
+        "store_version": 3,
+    }  # fmt: skip
+    statement = insert(REVISIONS).returning(REVISIONS.c.id)
+    with engine.begin() as connection:
+        made = run(connection, statement, row, keys=list(row)).fetchall()[0][0]
+        other = connection.execute(statement, {**row, "request": "r-2"}).scalar_one()
+        assert other == made + 1
+    first, second = raw(engine, "SELECT * FROM revision ORDER BY id")
+    assert first[1:] == (*second[1:10], "r-1", *second[11:])
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        run(connection, statement, row, keys=list(row))  # the same request id: as connection.execute fails
+
+
+def test_the_store_version_starts_and_counts_on_the_driver(engine: Engine) -> None:
+    with engine.begin() as connection:
+        assert [bump_version_on(connection) for _ in range(3)] == [1, 2, 3]
+    assert raw(engine, "SELECT value FROM storemeta") == [("3",)]
