@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, Table, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, DateTime, Table, Text, UniqueConstraint
 from sqlalchemy.orm import instrumentation
 from sqlmodel import Field, SQLModel
 
@@ -192,6 +192,7 @@ class Revision(SQLModel, table=True):
     request: str | None = None  # the request it came from (an interaction id): applied once at most
     undoes: int | None = None  # the revision this one reverts
     store_version: int = 0  # the store version this change made
+    batch: str | None = Field(default=None, index=True)  # one import's revisions share it (undone as a whole)
 
 
 class Follow(SQLModel, table=True):
@@ -204,6 +205,40 @@ class Follow(SQLModel, table=True):
     channel_id: int | None = Field(default=None, sa_column=Column(BigInteger))
     team_id: int = Field(foreign_key="team.id", index=True, ondelete="CASCADE")
     created_at: dt.datetime | None = _when(nullable=False)
+
+
+class PendingWrite(SQLModel, table=True):
+    """A moderator's write previewed on Discord and not yet confirmed.
+
+    Kept in the store, not in memory, so that a bot restarted between the preview and the confirmation still
+    confirms it; the Confirm button carries only its id. `arguments` are the command's options as the console
+    writes them (text), so the confirmation runs the same command-table path as the preview.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str  # the command table's key: "report", "undo", "fixture new", "bye", "season new", "import"
+    guild_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    channel_id: int | None = Field(default=None, sa_column=Column(BigInteger))
+    actor_id: int = Field(sa_column=Column(BigInteger, nullable=False))  # the Discord user who previewed
+    actor: str  # as revisions name actors ("mod:alice")
+    arguments: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    upload: str | None = Field(default=None, sa_column=Column(Text))  # an /import's file, as text
+    expected_version: int | None = None  # the fixture version the preview showed
+    created_at: dt.datetime | None = _when(nullable=False)
+    expires_at: dt.datetime | None = _when(nullable=False)
+    state: str = "pending"  # pending / applied / cancelled / expired / refused
+    revision_id: int | None = None  # the revision it made, once applied
+    finished_at: dt.datetime | None = _when()
+    finished_request: str | None = None  # the interaction that finished it (applied once, whatever repeats)
+
+
+class GuildSetting(SQLModel, table=True):
+    """What a guild's moderators set: where its results are posted."""
+
+    guild_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    results_channel_id: int | None = Field(default=None, sa_column=Column(BigInteger))
+    set_by: str = ""
+    set_at: dt.datetime | None = _when()
 
 
 class StoreMeta(SQLModel, table=True):

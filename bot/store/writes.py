@@ -175,6 +175,7 @@ async def change_fixture(
             "request": request,
             "undoes": undoes,
             "store_version": version,
+            "batch": None,
         }
         # Every revision of this write, in order: the result's own last, so its id is the newest (a plain
         # /undo takes it). A request id used before refuses the whole transaction.
@@ -276,6 +277,7 @@ def _fill_linked_sides(
                 "request": None,
                 "undoes": None,
                 "store_version": version,
+                "batch": None,
             }
         )
     return filled, revisions
