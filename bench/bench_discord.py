@@ -9,8 +9,9 @@ no-op discord.py bot whose one slash command answers "ok" at once, the floor. Ea
 of its own (`bench/bot_under_test.py`); the loopback Discord runs in this process and times every
 interaction from the moment it pushes it to the bot to the moment the bot's answer reaches it:
 
-- latency: each command, one call at a time, `--calls` times after a short warm-up (not counted): p50, p99
-  and max of the time to the answer (the initial response; for a deferred one, the follow-up or edit that
+- latency: each command, one call at a time, `--calls` times after a short warm-up (not counted), each call
+  right after one to the no-op bot (both bots run at once, the one not called idle): p50, p99 and max of
+  the time to the answer (the initial response; for a deferred one, the follow-up or edit that
   replaces "is thinking…"), its ratio to the floor's p50 and p99, and the bot's CPU time per call (from
   /proc, user + system);
 - bursts of 50, 200 and 300 mixed commands pushed at once: how many initial responses were late (Discord
@@ -462,94 +463,149 @@ async def drain(output: asyncio.StreamReader) -> None:
 # Measuring one bot
 
 
-async def measure(
-    kind: str,
+async def cold_starts(
+    run: BotRun,
     world: World,
-    config: Config,
     *,
+    count: int,
     logs: Path,
     database_url: str = "",
     data_dir: Path | None = None,
     progress: Callable[[str], None] = print,
-) -> BotRun:
-    """Cold starts, then latency, memory and bursts of the bot of `kind` (the last start answers them)."""
-    run = BotRun(kind)
-    calls = config.commands if kind == "production" else (FLOOR,)
-    per_call = config.calls * len(config.commands) // len(calls)  # both bots answer as many calls in all
-    warmup = config.warmup * len(config.commands) // len(calls)
-    for start in range(1, config.starts + 1):
-        log = logs / f"{kind}-{start}.log"
-        async with started(kind, world, log=log, database_url=database_url, data_dir=data_dir) as bot:
+) -> None:
+    """Start and stop the bot of `run.kind` `count` times, recording each cold start."""
+    for start in range(1, count + 1):
+        log = logs / f"{run.kind}-{start}.log"
+        async with started(run.kind, world, log=log, database_url=database_url, data_dir=data_dir) as bot:
             run.cold_starts.append(bot.cold_start)
-            progress(f"  {kind}: start {start}: READY after {bot.cold_start:.2f} s")
-            if start < config.starts:
-                continue
-            await answer_everything(
-                run, bot, calls, config, per_call=per_call, warmup=warmup, progress=progress
-            )
-            run.violations.update(violation.kind for violation in bot.fake.violations)
-            run.loopback_problems += [f"unhandled route: {route}" for route in bot.fake.unhandled]
-            run.loopback_problems += [f"loopback error: {error}" for error in bot.fake.errors]
+            progress(f"  {run.kind}: start {start}: READY after {bot.cold_start:.2f} s")
         run.log_errors += log_errors(log)
-    return run
+
+
+async def measure_both(
+    world: World,
+    config: Config,
+    *,
+    logs: Path,
+    database_url: str,
+    data_dir: Path,
+    progress: Callable[[str], None] = print,
+) -> tuple[BotRun, BotRun]:
+    """Both bots: cold starts, then the last start of each answers everything, the two side by side.
+
+    The latency calls alternate between the no-op bot and the production bot (one call at a time, the
+    other bot idle meanwhile), so a moment of load on this shared machine falls on the floor as much as on
+    the commands measured against it. Bursts and the calls up to the memory mark go to one bot at a time.
+    """
+    floor, bot = BotRun("noop"), BotRun("production")
+    await cold_starts(floor, world, count=config.starts - 1, logs=logs, progress=progress)
+    await cold_starts(
+        bot, world, count=config.starts - 1, logs=logs, progress=progress, database_url=database_url,
+        data_dir=data_dir,
+    )  # fmt: skip
+    last = config.starts
+    async with contextlib.AsyncExitStack() as stack:
+        running_floor = await stack.enter_async_context(started("noop", world, log=logs / f"noop-{last}.log"))
+        floor.cold_starts.append(running_floor.cold_start)
+        progress(f"  noop: start {last}: READY after {running_floor.cold_start:.2f} s")
+        running_bot = await stack.enter_async_context(
+            started(
+                "production",
+                world,
+                log=logs / f"production-{last}.log",
+                database_url=database_url,
+                data_dir=data_dir,
+            )
+        )
+        bot.cold_starts.append(running_bot.cold_start)
+        progress(f"  production: start {last}: READY after {running_bot.cold_start:.2f} s")
+        await answer_everything(floor, running_floor, bot, running_bot, config, progress=progress)
+        for run, running in ((floor, running_floor), (bot, running_bot)):
+            run.violations.update(violation.kind for violation in running.fake.violations)
+            run.loopback_problems += [f"unhandled route: {route}" for route in running.fake.unhandled]
+            run.loopback_problems += [f"loopback error: {error}" for error in running.fake.errors]
+    floor.log_errors += log_errors(logs / f"noop-{last}.log")
+    bot.log_errors += log_errors(logs / f"production-{last}.log")
+    return floor, bot
+
+
+class Caller:
+    """Calls to one running bot, counted, with its RSS taken at the memory mark."""
+
+    def __init__(self, run: BotRun, bot: Running, config: Config) -> None:
+        """Call `bot`, recording into `run`."""
+        self.run, self.bot, self.config, self.pid = run, bot, config, bot.process.pid
+
+    async def __call__(self, which: Call, index: int) -> Sample:
+        """One call, one at a time."""
+        sample = await one_call(self.bot.fake, which, index)
+        self.run.calls += 1
+        if self.run.calls == self.config.rss_calls:
+            self.run.rss_mark = rss_mib(self.pid)
+        if sample.error is not None:
+            self.run.errors.append(f"{which.label}: {sample.error}")
+        return sample
 
 
 async def answer_everything(
+    floor: BotRun,
+    floor_bot: Running,
     run: BotRun,
     bot: Running,
-    calls: Sequence[Call],
     config: Config,
     *,
-    per_call: int,
-    warmup: int,
     progress: Callable[[str], None],
 ) -> None:
-    """The measured part of a bot's run: warm-up, latency per command, calls up to the RSS mark, bursts."""
-    pid = bot.process.pid
-    run.rss_ready = rss_mib(pid)
-
-    async def call(which: Call, index: int) -> Sample:
-        sample = await one_call(bot.fake, which, index)
-        run.calls += 1
-        if run.calls == config.rss_calls:
-            run.rss_mark = rss_mib(pid)
-        if sample.error is not None:
-            run.errors.append(f"{which.label}: {sample.error}")
-        return sample
-
+    """What is measured: warm-up, latency side by side, calls up to the RSS mark, bursts (one bot at once)."""
+    floor_call, bot_call = Caller(floor, floor_bot, config), Caller(run, bot, config)
+    commands = config.commands
+    floor.rss_ready, run.rss_ready = rss_mib(floor_call.pid), rss_mib(bot_call.pid)
     gc.collect()
-    gc.disable()  # the loopback's own collections would be timed as the bot's
+    gc.disable()  # the loopback's own collections would be timed as the bots'
     try:
-        for which in calls:
-            for index in range(warmup):
-                await call(which, index)
-        run.rss_warm = rss_mib(pid)
-        for which in calls:
-            used = cpu_seconds(pid)
-            run.latency[which.label] = [await call(which, index) for index in range(per_call)]
-            run.cpu_ms[which.label] = (cpu_seconds(pid) - used) * 1000 / max(per_call, 1)
-        progress(f"  {run.kind}: {run.calls} calls answered one at a time")
-        mixed = cycle(calls)
-        index = 0
-        while run.calls < config.rss_calls:
-            await call(next(mixed), index)
-            index += 1
-        for size in config.bursts:
-            gc.collect()
-            used, ours = cpu_seconds(pid), time.process_time()
-            samples, seconds = await burst(bot.fake, calls, size)
-            cost = BurstCost(seconds, cpu_seconds(pid) - used, time.process_time() - ours)
-            run.calls += size
-            run.bursts[size], run.bursts_cost[size] = samples, cost
-            run.errors += [
-                f"burst of {size}: {s.label}: {s.error}" for s in samples if s.error and not s.late
-            ]
-            await asyncio.sleep(0.5)  # let the bot finish what it still does with the burst
-        if config.bursts:
-            progress(f"  {run.kind}: bursts of {', '.join(map(str, config.bursts))} answered")
+        for index in range(config.warmup * len(commands)):
+            await floor_call(FLOOR, index)
+        for which in commands:
+            for index in range(config.warmup):
+                await bot_call(which, index)
+        floor.rss_warm, run.rss_warm = rss_mib(floor_bot.process.pid), rss_mib(bot.process.pid)
+        floor.latency[FLOOR.label] = []
+        spent: dict[str, float] = dict.fromkeys([FLOOR.label, *(which.label for which in commands)], 0.0)
+        for index in range(config.calls):
+            for which in commands:  # the floor's call, then the command's: as many of each
+                used = cpu_seconds(floor_call.pid)
+                floor.latency[FLOOR.label].append(await floor_call(FLOOR, index))
+                spent[FLOOR.label] += cpu_seconds(floor_call.pid) - used
+                used = cpu_seconds(bot_call.pid)
+                run.latency.setdefault(which.label, []).append(await bot_call(which, index))
+                spent[which.label] += cpu_seconds(bot_call.pid) - used
+        floor.cpu_ms[FLOOR.label] = spent[FLOOR.label] * 1000 / max(config.calls * len(commands), 1)
+        for which in commands:
+            run.cpu_ms[which.label] = spent[which.label] * 1000 / max(config.calls, 1)
+        progress(f"  both bots: {floor.calls} and {run.calls} calls answered one at a time, side by side")
+        for measured, caller, calls in ((floor, floor_call, (FLOOR,)), (run, bot_call, commands)):
+            mixed = cycle(calls)
+            index = 0
+            while measured.calls < config.rss_calls:
+                await caller(next(mixed), index)
+                index += 1
+        for measured, running, calls in ((floor, floor_bot, (FLOOR,)), (run, bot, commands)):
+            for size in config.bursts:
+                gc.collect()
+                used, ours = cpu_seconds(running.process.pid), time.process_time()
+                samples, seconds = await burst(running.fake, calls, size)
+                cost = BurstCost(seconds, cpu_seconds(running.process.pid) - used, time.process_time() - ours)
+                measured.calls += size
+                measured.bursts[size], measured.bursts_cost[size] = samples, cost
+                measured.errors += [
+                    f"burst of {size}: {s.label}: {s.error}" for s in samples if s.error and not s.late
+                ]
+                await asyncio.sleep(0.5)  # let the bot finish what it still does with the burst
+            if config.bursts:
+                progress(f"  {measured.kind}: bursts of {', '.join(map(str, config.bursts))} answered")
     finally:
         gc.enable()
-    run.rss_end = rss_mib(pid)
+    floor.rss_end, run.rss_end = rss_mib(floor_bot.process.pid), rss_mib(bot.process.pid)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -591,10 +647,8 @@ async def run_seasons(
         progress(f"  check-data finds {len(problems)} errors: {'; '.join(problems[:3])}")
     logs = folder / "logs"
     logs.mkdir()
-    floor = await measure("noop", world, config, logs=logs, progress=progress)
-    gc.collect()
-    bot = await measure(
-        "production", world, config, logs=logs, database_url=url, data_dir=data_dir, progress=progress
+    floor, bot = await measure_both(
+        world, config, logs=logs, database_url=url, data_dir=data_dir, progress=progress
     )
     gc.collect()
     return SeasonRun(seasons, years, data_dir, build_seconds, problems, floor, bot)

@@ -289,6 +289,9 @@ class OpenCupBot(commands.AutoShardedBot):
         """Open the store, load every cog (a broken one is only logged), sync commands if they changed."""
         await self.store.open()
         await self.refresh_team_index()
+        from cogs.shared.pages import PageButton  # a face's item; imported here, as the cogs are loaded
+
+        self.add_dynamic_items(PageButton)  # page buttons hold nothing per message: registered once
         await self.load_cogs()
         await self.sync_commands()
         freeze_after_loads()  # from now on, and for what start-up made: no long pauses of the collector

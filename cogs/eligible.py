@@ -9,10 +9,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.answers.commands import COMMANDS
-from bot.answers.eligible import eligible_club, eligible_league, eligible_team
 from bot.client import OpenCupBot
 from cogs.shared.options import described, option
-from cogs.shared.replies import send_answer
+from cogs.shared.replies import Question, send_question
 from cogs.shared.teams import club_name
 
 TEAM, CLUB, LEAGUE = "eligible team", "eligible club", "eligible league"
@@ -41,9 +40,7 @@ class EligibleCog(commands.Cog):
         season: app_commands.Transform[int, option(TEAM, "season")] | None = None,
     ) -> None:
         """Answer /eligible team."""
-        async with self.bot.store.session() as session:
-            answer = await eligible_team(session, name=name, season=season)
-        await send_answer(interaction, answer)
+        await send_question(interaction, Question(TEAM, name=name, season=season))
 
     @eligible.command(name="club", description=COMMANDS[CLUB].description)
     @app_commands.describe(**described(CLUB))
@@ -58,17 +55,16 @@ class EligibleCog(commands.Cog):
         season: app_commands.Transform[int, option(CLUB, "season")] | None = None,
     ) -> None:
         """Answer /eligible club (the date is parsed by the table's own option, so errors read the same)."""
-        async with self.bot.store.session() as session:
-            answer = await eligible_club(
-                session,
-                division=division,
-                league_teams=league_teams,
-                matches_per_team=matches_per_team,
-                owned_by_higher_pro=owned_by_higher_pro,
-                applied_on=applied_on,
-                season=season,
-            )
-        await send_answer(interaction, answer, ephemeral=True)
+        asked = Question(
+            CLUB,
+            division=division,
+            league_teams=league_teams,
+            matches_per_team=matches_per_team,
+            owned_by_higher_pro=owned_by_higher_pro,
+            applied_on=applied_on,
+            season=season,
+        )
+        await send_question(interaction, asked, ephemeral=True)
 
     @eligible.command(name="league", description=COMMANDS[LEAGUE].description)
     @app_commands.describe(**described(LEAGUE))
@@ -95,9 +91,7 @@ class EligibleCog(commands.Cog):
         facts = {
             key: value for key, value in locals().items() if key not in ("self", "interaction", "season")
         }
-        async with self.bot.store.session() as session:
-            answer = await eligible_league(session, season=season, **facts)
-        await send_answer(interaction, answer, ephemeral=True)
+        await send_question(interaction, Question(LEAGUE, season=season, **facts), ephemeral=True)
 
 
 async def setup(bot: OpenCupBot) -> None:

@@ -6,10 +6,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.answers.commands import COMMANDS, help_answer
+from bot.answers.commands import COMMANDS
 from bot.client import OpenCupBot
 from cogs.shared.options import described, option
-from cogs.shared.replies import send_answer
+from cogs.shared.replies import Question, send_question
 
 SPEC = COMMANDS["help"]
 
@@ -29,9 +29,7 @@ class HelpCog(commands.Cog):
         command: app_commands.Transform[str, option("help", "command")] | None = None,
     ) -> None:
         """Answer /help (only to the asker)."""
-        async with self.bot.store.session() as session:
-            answer = await help_answer(session, command=command, discord_only=True)
-        await send_answer(interaction, answer, ephemeral=True)
+        await send_question(interaction, Question(SPEC.name, command=command), ephemeral=True)
 
 
 async def setup(bot: OpenCupBot) -> None:

@@ -7,10 +7,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.answers.commands import COMMANDS
-from bot.answers.qualifiers import qualifiers
 from bot.client import OpenCupBot
 from cogs.shared.options import described, option
-from cogs.shared.replies import send_answer
+from cogs.shared.replies import Question, send_question
 
 SPEC = COMMANDS["qualifiers"]
 
@@ -30,9 +29,7 @@ class QualifiersCog(commands.Cog):
         season: app_commands.Transform[int, option("qualifiers", "season")] | None = None,
     ) -> None:
         """Answer /qualifiers."""
-        async with self.bot.store.session() as session:
-            answer = await qualifiers(session, season=season)
-        await send_answer(interaction, answer)
+        await send_question(interaction, Question(SPEC.name, season=season))
 
 
 async def setup(bot: OpenCupBot) -> None:

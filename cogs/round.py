@@ -7,10 +7,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.answers.commands import COMMANDS
-from bot.answers.round import round_fixtures
 from bot.client import OpenCupBot
 from cogs.shared.options import described, option
-from cogs.shared.replies import send_answer
+from cogs.shared.replies import Question, send_question
 
 SPEC = COMMANDS["round"]
 
@@ -31,9 +30,7 @@ class RoundCog(commands.Cog):
         season: app_commands.Transform[int, option("round", "season")] | None = None,
     ) -> None:
         """Answer /round."""
-        async with self.bot.store.session() as session:
-            answer = await round_fixtures(session, number=number, season=season)
-        await send_answer(interaction, answer)
+        await send_question(interaction, Question(SPEC.name, number=number, season=season))
 
 
 async def setup(bot: OpenCupBot) -> None:

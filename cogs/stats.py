@@ -7,10 +7,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.answers.commands import COMMANDS
-from bot.answers.stats import stats
 from bot.client import OpenCupBot
 from cogs.shared.options import described, option
-from cogs.shared.replies import send_answer
+from cogs.shared.replies import Question, send_question
 
 SPEC = COMMANDS["stats"]
 
@@ -30,9 +29,7 @@ class StatsCog(commands.Cog):
         season: app_commands.Transform[int, option("stats", "season")] | None = None,
     ) -> None:
         """Answer /stats."""
-        async with self.bot.store.session() as session:
-            answer = await stats(session, season=season)
-        await send_answer(interaction, answer)
+        await send_question(interaction, Question(SPEC.name, season=season))
 
 
 async def setup(bot: OpenCupBot) -> None:

@@ -17,6 +17,7 @@ import pytest
 import bot.client as client_module
 from bot.render.menus import CUSTOM_ID_PREFIX, EXPIRED_MENU
 from tests.support.loopback_discord import InteractionResponse, LoopbackDiscord, new_snowflake
+from tests.support.running_bot import shown_buttons
 
 OURS = ("bot", "cogs", "discord", "asyncio")  # the loggers the bot (and what runs it) writes to
 
@@ -149,17 +150,19 @@ async def test_the_pick_menu_greys_out_when_it_expires(live, monkeypatch) -> Non
 
 
 async def test_presses_on_menus_that_are_gone_or_forged_are_told_to_ask_again(live) -> None:
-    fake, bot = live
+    fake, _bot = live
     asked = await fake.slash("round", {"number": 2, "season": 2024})
     buttons = {button["label"]: button["custom_id"] for button in asked.components[0]["components"]}
     turned = await fake.press(asked, buttons["▶"])
     assert turned.type == 7 and "page 2/" in turned.embeds[0]["footer"]["text"]
-    forged = await fake.press(asked, buttons["▶"], forged={"custom_id": "opencup:page:sideways"})
-    assert forged.ephemeral and forged.content == EXPIRED_MENU
-    for view in list(bot.open_views):  # what a restart leaves behind: the message, with no live menu
-        view.stop()
-    stale = await fake.press(asked, buttons["▶"])
-    assert stale.type == 4 and stale.ephemeral and stale.content == EXPIRED_MENU
+    for sideways in ("opencup:page:sideways", "opencup:pg:1:2:round?number=2", "opencup:pg:x:y:z"):
+        forged = await fake.press(asked, shown_buttons(asked)["▶"], forged={"custom_id": sideways})
+        assert forged.ephemeral and forged.content == EXPIRED_MENU  # not a button of that message
+    assert "page 2/" in asked.message.embeds[0]["footer"]["text"]
+    picked, menu = await ask_ambiguous(fake)  # a pick menu that is used, then pressed again
+    await fake.press(picked, menu, ["Miami United FC"])
+    again = await fake.press(picked, menu, ["Hodler Miami FC"], forged={})
+    assert again.ephemeral and again.content == EXPIRED_MENU
     await ask_ambiguous(fake)
     sent = [custom_id for message in fake.sent for custom_id in message.custom_ids]
     assert len(sent) == 3 and all(custom_id.startswith(CUSTOM_ID_PREFIX) for custom_id in sent)
@@ -201,17 +204,20 @@ async def test_an_expired_command_is_one_warning_and_no_second_reply(live, team:
     assert loud == [warning]
 
 
-@pytest.mark.parametrize("live_menu", [True, False], ids=["live-menu", "expired-menu"])
-async def test_an_expired_press_is_one_warning_and_no_second_reply(live, live_menu: bool, caplog) -> None:
-    fake, bot = live
-    asked = await fake.slash("round", {"number": 2, "season": 2024})
-    next_id = next(b["custom_id"] for b in asked.components[0]["components"] if b["label"] == "▶")
-    if not live_menu:
-        for view in list(bot.open_views):
-            view.stop()
+@pytest.mark.parametrize("menu", ["pages", "used-pick-menu"])
+async def test_an_expired_press_is_one_warning_and_no_second_reply(live, menu: str, caplog) -> None:
+    fake, _bot = live
+    if menu == "pages":
+        asked = await fake.slash("round", {"number": 2, "season": 2024})
+        next_id = next(b["custom_id"] for b in asked.components[0]["components"] if b["label"] == "▶")
+    else:  # a press the catch-all answers: a pick menu used already
+        asked, next_id = await ask_ambiguous(fake)
+        await fake.press(asked, next_id, ["Miami United FC"])
+        await fake.wait_until(lambda: bool(asked.edits), what="the used menu closed")
     fake.response_deadline = 0.0
+    late_click = {} if menu == "used-pick-menu" else None  # the used menu is gone: a late double click
     with caplog.at_level(logging.INFO):
-        inter = await fake.push_press(asked, next_id)
+        inter = await fake.push_press(asked, next_id, forged=late_click)
         warning = await logged(caplog, expired_warning, "the expired press")
     assert len(inter.responses) == 1 and not inter.responded
     assert [v.kind for v in fake.take_violations()] == ["late-response"]

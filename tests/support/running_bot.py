@@ -56,3 +56,11 @@ def embed_text(embed: dict[str, Any]) -> str:
     parts = [embed.get("title", ""), embed.get("description", ""), embed.get("footer", {}).get("text", "")]
     parts += [f"{field['name']} {field['value']}" for field in embed.get("fields", [])]
     return "\n".join(parts)
+
+
+def shown_buttons(asked: Any) -> dict[str, str]:
+    """The buttons a message shows now (after its edits), label → custom_id (a response or a message)."""
+    message = getattr(asked, "message", None) or asked
+    return {
+        c["label"]: c["custom_id"] for c in message.iter_components() if "label" in c and "custom_id" in c
+    }
