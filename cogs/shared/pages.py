@@ -53,7 +53,10 @@ CUSTOM_ID_LENGTH = 100  # Discord's limit
 # What the Discord face passes to an answer function beside the command's options.
 FACE_ARGUMENTS: Mapping[str, Mapping[str, Any]] = {"help": {"discord_only": True}}
 
+LAYOUTS_KEPT = 256  # button layouts kept for reuse (a stopped view holds no state)
+
 _LONG: OrderedDict[str, str] = OrderedDict()
+_LAYOUTS: OrderedDict[tuple[str, int, int, int], discord.ui.View] = OrderedDict()
 
 
 def _text(value: Any) -> str:
@@ -213,9 +216,15 @@ def page_buttons(
     """The ◀ ▶ buttons of page `page` of `count`, as a layout only.
 
     The view is stopped before it is sent, so discord.py keeps nothing of it; presses reach
-    :class:`PageButton`, registered with the bot.
+    :class:`PageButton`, registered with the bot. Being only a layout, the same one serves every message
+    that shows the same buttons (the last :data:`LAYOUTS_KEPT` are kept).
     """
     carried = carried if carried is not None else _carried(question, owner)
+    key = (carried, owner, page, count)
+    layout = _LAYOUTS.get(key)
+    if layout is not None:
+        _LAYOUTS.move_to_end(key)
+        return layout
     layout = discord.ui.View(timeout=None)
     layout.add_item(
         PageButton(owner=owner, page=max(page - 1, 0), carried=carried, label="◀", disabled=page == 0)
@@ -226,4 +235,7 @@ def page_buttons(
         )
     )
     layout.stop()
+    _LAYOUTS[key] = layout
+    if len(_LAYOUTS) > LAYOUTS_KEPT:
+        _LAYOUTS.popitem(last=False)
     return layout

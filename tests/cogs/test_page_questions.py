@@ -68,3 +68,18 @@ def test_a_long_question_rides_as_a_key_while_it_is_kept(monkeypatch) -> None:
     for other in range(3):
         pages._carried(Question("eligible team", name=f"{other}" * 90), owner=1)
     assert pages._question_of(carried) is None  # pushed out: the button then says it expired
+
+
+async def test_a_button_layout_is_a_stopped_view_shared_by_equal_messages() -> None:
+    question = Question("round", number=2, season=2024)
+    first = pages.page_buttons(question, owner=7, page=1, count=3)
+    assert first.is_finished()  # discord.py keeps nothing of a stopped view it sends
+    assert pages.page_buttons(question, owner=7, page=1, count=3) is first
+    other = pages.page_buttons(question, owner=8, page=1, count=3)
+    assert other is not first
+    [row] = other.to_components()
+    ids = [(c["custom_id"], c.get("disabled", False)) for c in row["components"]]
+    text = question.text()
+    assert ids == [(f"{PAGE_PREFIX}8:0:{text}", False), (f"{PAGE_PREFIX}8:2:{text}", False)]
+    [row] = pages.page_buttons(question, owner=8, page=2, count=3).to_components()
+    assert [c.get("disabled", False) for c in row["components"]] == [False, True]
