@@ -14,7 +14,7 @@ from bot.client import OpenCupBot
 from bot.store.engine import Store
 from bot.store.model import current_model
 from tests.support.loopback_discord import LoopbackDiscord
-from tests.support.running_bot import embed_text, running
+from tests.support.running_bot import embed_text, running, shown_buttons
 
 DEFERRED = 5  # DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE
 
@@ -111,3 +111,25 @@ async def test_a_club_added_elsewhere_is_found_and_offered(
     assert "Zephyr Rovers FC" in embed_text(response.embeds[0])
     offered = await fake.autocomplete("path", "team", "zephyr")
     assert [c["value"] for c in offered] == ["Zephyr Rovers FC"]
+
+
+async def test_a_page_turned_after_a_result_shows_it(
+    moderated_live: tuple[LoopbackDiscord, OpenCupBot], moderated: Store
+) -> None:
+    """A page button asks again: the pages of an answer sent before a write show the write."""
+    fake, bot = moderated_live
+    async with moderated.session() as session:
+        season = (await current_model(session)).seasons[2024]
+    tie = [f for f in season.fixtures if f.round == 3 and f.home_id and f.away_id][-1]  # on the last page
+    asked = await fake.slash("round", {"number": 3, "season": 2024})
+    assert "page 1/2" in asked.embeds[0]["footer"]["text"]
+    home = season.name(tie.home_id)
+    turned = await fake.press(asked, shown_buttons(asked)["▶"])
+    assert f"{home} (" in embed_text(turned.embeds[0]) and "6-7" not in embed_text(turned.embeds[0])
+    await fake.press(asked, shown_buttons(asked)["◀"])
+
+    async with bot.store.session() as session:  # a moderator enters the result meanwhile
+        await report(session, fixture=tie.number, score="6-7", season=2024, apply=True, actor="mod:here")
+
+    again = await fake.press(asked, shown_buttons(asked)["▶"])
+    assert "6-7" in embed_text(again.embeds[0])
