@@ -7,6 +7,7 @@ import asyncio
 import sys
 from pathlib import Path
 
+from bot.console_files import add_store_options, add_undo_command, store_usage
 from bot.settings import get_settings
 
 NO_TOKEN = """\
@@ -36,13 +37,19 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="who makes the changes (default: console:<user>)",
     )
-    seed = commands.add_parser("import", help="read seed documents and write their seasons into data/")
-    seed.add_argument("seeds", nargs="+", type=Path, help="seed-format text files")
+    seed = commands.add_parser(
+        "import",
+        help="read seed documents and write their seasons into data/; with --season YEAR or --store "
+        "(or a .csv): check one file against the store, and with --yes import it",
+    )
+    seed.add_argument("seeds", nargs="+", type=Path, help="seed-format text files (or one CSV for the store)")
     seed.add_argument(
         "--force",
         action="store_true",
         help="write a season even though the reader reported errors (otherwise nothing is written)",
     )
+    add_store_options(seed)
+    add_undo_command(commands)
     commands.add_parser("check-data", help="validate data/ and report the sources' disagreements")
     export = commands.add_parser("export", help="write the store's seasons back to data/ files")
     export.add_argument("--season", type=int, metavar="YEAR", help="export this season only (default: all)")
@@ -292,7 +299,19 @@ def main(argv: list[str] | None = None) -> int:
     if action == "ask":
         return asyncio.run(_ask(args.command, args.json, apply=args.yes, actor=args.actor))
     if action == "import":
+        usage = store_usage(args)
+        if usage:
+            print(f"python -m bot import: {usage}", file=sys.stderr)
+            return 2
+        if usage == "":
+            from bot.console_files import import_into_store
+
+            return asyncio.run(import_into_store(args))
         return _import(args.seeds, force=args.force)
+    if action == "import-undo":
+        from bot.console_files import undo_in_store
+
+        return asyncio.run(undo_in_store(args))
     if action == "check-data":
         return _check_data()
     if action == "export":

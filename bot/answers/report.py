@@ -357,10 +357,18 @@ async def undo(
     query = select(Revision).where(Revision.kind == "fixture")
     query = (
         query.where(Revision.id == revision)
-        if revision is not None
-        else query.where(Revision.actor == actor, col(Revision.undoes).is_(None))
+        if revision is not None  # an import's own changes are undone as a whole (import-undo)
+        else query.where(
+            Revision.actor == actor, col(Revision.undoes).is_(None), col(Revision.batch).is_(None)
+        )
     )
     found = (await session.exec(query.order_by(col(Revision.id).desc()))).first()
+    if found is not None and found.batch is not None:
+        raise Refused(
+            "bad_result",
+            f"Revision {found.id} belongs to import {found.batch}: undo the whole import "
+            f"(python -m bot import-undo {found.batch}).",
+        )
     if found is None or found.fixture_id is None:
         raise Refused(
             "not_found",
