@@ -289,9 +289,11 @@ class OpenCupBot(commands.AutoShardedBot):
         """Open the store, load every cog (a broken one is only logged), sync commands if they changed."""
         await self.store.open()
         await self.refresh_team_index()
+        from cogs.shared.moderators import BUTTONS as MODERATOR_BUTTONS  # Confirm, Cancel, Correct
         from cogs.shared.pages import PageButton  # a face's item; imported here, as the cogs are loaded
 
         self.add_dynamic_items(PageButton)  # page buttons hold nothing per message: registered once
+        self.add_dynamic_items(*MODERATOR_BUTTONS)  # they carry a pending write's id, kept in the store
         await self.load_cogs()
         await self.sync_commands()
         freeze_after_loads()  # from now on, and for what start-up made: no long pauses of the collector
@@ -326,10 +328,16 @@ class OpenCupBot(commands.AutoShardedBot):
         return [command.to_dict(self.tree) for command in self.tree.get_commands(guild=guild)]
 
     async def sync_commands(self) -> None:
-        """Sync to each guild in GUILD_IDS (instant) or globally, only when the command set changed."""
-        guilds: list[discord.abc.Snowflake | None] = [discord.Object(id=g) for g in self.settings.guild_ids]
-        for guild in guilds or [None]:
-            if guild is not None:
+        """Sync to each guild in GUILD_IDS (instant) or globally, only when the command set changed.
+
+        The moderators' /mod group is a command of each guild in MOD_GUILD_IDS alone (fans elsewhere never
+        see it): such a guild not in GUILD_IDS is synced with its own commands only.
+        """
+        guild_ids = self.settings.guild_ids
+        guilds: list[discord.abc.Snowflake | None] = [discord.Object(id=g) for g in guild_ids]
+        moderated = [discord.Object(id=g) for g in self.settings.mod_guild_ids if g not in guild_ids]
+        for guild in [*(guilds or [None]), *moderated]:
+            if guild is not None and guild.id in guild_ids:
                 self.tree.copy_global_to(guild=guild)
             payload = json.dumps(self.command_payload(guild), sort_keys=True)
             digest = hashlib.sha256(payload.encode()).hexdigest()

@@ -29,6 +29,7 @@ from bot.answers.team import team
 
 Answer = Callable[..., Awaitable[BaseModel]]
 
+MODERATOR_GROUP = "mod"  # the Discord group of the moderators' commands: /mod report, /mod season new
 NAME_LENGTH = 100  # characters: Discord's limit for an autocompleted value, and more than any club's name
 _BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 _KIND_WORDS = {int: "a whole number", bool: "true or false", dt.date: "a date, YYYY-MM-DD", str: "text"}
@@ -39,6 +40,15 @@ def _of_kind(value: Any, kind: type) -> bool:
     if kind is int:
         return isinstance(value, int) and not isinstance(value, bool)
     return isinstance(value, kind)
+
+
+def written(value: Any) -> str:
+    """An option's value as the console writes it, which `Option.parse` reads back to the same value."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
 
 
 @dataclass(frozen=True)
@@ -149,9 +159,14 @@ class Command:
     moderators: bool = False  # for moderators only
 
     @property
-    def on_discord(self) -> bool:
-        """Whether Discord offers it yet (moderators' commands are console-only until their cogs exist)."""
-        return not (self.moderators or self.writes)
+    def for_moderators(self) -> bool:
+        """Whether only moderators may use it (it writes, or reads what only they see)."""
+        return self.moderators or self.writes
+
+    @property
+    def discord_name(self) -> str:
+        """Its name on Discord: the moderators' are in the /mod group, synced only to MOD_GUILD_IDS."""
+        return f"{MODERATOR_GROUP} {self.name}" if self.for_moderators else self.name
 
     def option(self, name: str) -> Option | None:
         """The option called `name`, if the command has one."""
@@ -181,10 +196,19 @@ class Command:
         return None
 
     async def run(
-        self, session: AsyncSession, raw: dict[str, str], *, apply: bool = False, actor: str = "console"
+        self,
+        session: AsyncSession,
+        raw: dict[str, str],
+        *,
+        apply: bool = False,
+        actor: str = "console",
+        request: str | None = None,
     ) -> BaseModel:
-        """Answer with typed option values `raw`; a writing command previews, or applies as `actor`."""
-        extra: dict[str, Any] = {"apply": apply, "actor": actor} if self.writes else {}
+        """Answer with typed option values `raw`; a writing command previews, or applies as `actor`.
+
+        `request` is the idempotency key of an applied write (a Discord interaction id): applied once at most.
+        """
+        extra: dict[str, Any] = {"apply": apply, "actor": actor, "request": request} if self.writes else {}
         return await self.answer(session, **self.arguments(raw), **extra)
 
 
@@ -263,8 +287,8 @@ async def help_answer(
 ) -> HelpAnswer:
     """Every command with what it answers and one example; with `command`, that command in full.
 
-    `discord_only` leaves out what Discord does not offer yet (the moderators' commands). The table does
-    not change while the bot runs, so each answer is made once.
+    `discord_only` leaves out the moderators' commands (on Discord they are under /mod, and only in the
+    servers that take results). The table does not change while the bot runs, so each answer is made once.
     """
     key = (command, discord_only)
     if key not in _HELP:
@@ -272,7 +296,7 @@ async def help_answer(
             wanted = command_named(command)
             made = HelpAnswer(commands=[help_line(wanted)], command=wanted.name)
         else:
-            shown = [help_line(c) for c in COMMANDS.values() if c.on_discord or not discord_only]
+            shown = [help_line(c) for c in COMMANDS.values() if not (c.for_moderators and discord_only)]
             made = HelpAnswer(commands=shown)
         if len(_HELP) < 256:  # what is typed as `command` is the user's: keep a bounded number
             _HELP[key] = made

@@ -87,6 +87,23 @@ def log_forgotten(interaction: discord.Interaction) -> None:
     )
 
 
+async def tell(interaction: discord.Interaction, text: str) -> None:
+    """One private sentence in answer to an interaction (a follow-up if it was answered already).
+
+    Discord refusing it is logged, never raised: an interaction it forgot is one WARNING line.
+    """
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(text, ephemeral=True)
+        else:
+            await interaction.response.send_message(text, ephemeral=True)
+    except discord.HTTPException as failure:
+        if forgotten(failure):
+            log_forgotten(interaction)
+        else:
+            log.warning("could not answer %s: %s", what_was_asked(interaction), failure)
+
+
 class AskerMenu(discord.ui.View):
     """A menu that only the person who asked may use; it claims every press and greys out when it expires.
 

@@ -16,7 +16,6 @@ restart, or after :data:`LONG_QUESTIONS_KEPT` newer ones).
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import logging
 import re
@@ -28,7 +27,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode
 import discord
 from pydantic import BaseModel
 
-from bot.answers.commands import COMMANDS
+from bot.answers.commands import COMMANDS, written
 from bot.answers.errors import AnswerError
 from bot.client import LATE_AFTER
 from bot.render.embed import error_text, rendered_pages
@@ -39,7 +38,9 @@ from bot.render.menus import (
     claim,
     forgotten,
     log_forgotten,
+    tell,
 )
+from cogs.shared.moderators import allowed as moderator_allowed
 
 if TYPE_CHECKING:
     from bot.client import OpenCupBot
@@ -59,15 +60,6 @@ _LONG: OrderedDict[str, str] = OrderedDict()
 _LAYOUTS: OrderedDict[tuple[str, int, int, int], discord.ui.View] = OrderedDict()
 
 
-def _text(value: Any) -> str:
-    """An option's value as the console writes it (what `Option.parse` reads back)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
 class Question:
     """A command and its options, as a short text that can ride in a custom_id and be asked again."""
 
@@ -76,7 +68,7 @@ class Question:
         if key not in COMMANDS:
             raise KeyError(f"no command {key!r} in the command table")
         self.command = key
-        self.options = {name: _text(value) for name, value in options.items() if value is not None}
+        self.options = {name: written(value) for name, value in options.items() if value is not None}
 
     def text(self) -> str:
         """``round?number=2&season=2024``: the command and its options, percent-encoded."""
@@ -161,7 +153,7 @@ class PageButton(
         """Only the person who asked turns the pages; anyone else is told so, privately."""
         if interaction.user.id == self.owner:
             return True
-        await _say(interaction, REFUSAL)
+        await tell(interaction, REFUSAL)
         return False
 
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -169,8 +161,10 @@ class PageButton(
         try:
             question = _question_of(self.carried)
             if question is None:
-                await _say(interaction, EXPIRED_MENU)
+                await tell(interaction, EXPIRED_MENU)
                 return
+            if COMMANDS[question.command].for_moderators and not await moderator_allowed(interaction):
+                return  # a moderators' answer (/mod history): checked at each press, as any moderator's act
             answer = await question.answer(interaction.client)  # type: ignore[arg-type]
             pages = rendered_pages(answer)
             page = min(self.page, len(pages) - 1)
@@ -186,7 +180,7 @@ class PageButton(
         except (AnswerError, ValueError) as refused:
             log.info("page press refused (user %s): %s", interaction.user.id, refused)
             text = error_text(refused) if isinstance(refused, AnswerError) else EXPIRED_MENU
-            await _say(interaction, text)
+            await tell(interaction, text)
         except discord.HTTPException as failure:
             if forgotten(failure):
                 log_forgotten(interaction)
@@ -194,20 +188,7 @@ class PageButton(
                 log.warning("a page could not be shown: %s", failure)
         except Exception:
             log.exception("page press failed (user %s, %s)", interaction.user.id, self.carried[:100])
-            await _say(interaction, MENU_FAILED)
-
-
-async def _say(interaction: discord.Interaction, text: str) -> None:
-    """One private sentence in answer to a press (unless it was answered already, or Discord forgot it)."""
-    if interaction.response.is_done():
-        return
-    try:
-        await interaction.response.send_message(text, ephemeral=True)
-    except discord.HTTPException as failure:
-        if forgotten(failure):
-            log_forgotten(interaction)
-        else:
-            log.warning("could not answer a page press: %s", failure)
+            await tell(interaction, MENU_FAILED)
 
 
 def page_buttons(

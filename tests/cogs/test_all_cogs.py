@@ -6,6 +6,7 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
+import discord
 import pytest
 from discord import app_commands
 
@@ -19,9 +20,13 @@ from bot.store.engine import Store
 _TYPES = {str: 3, int: 4, bool: 5, dt.date: 3}
 
 
+MODERATED = 4242  # a guild that takes results: the moderators' /mod commands are synced to it alone
+DISCORD_ONLY = {"mod channel set", "mod channel show"}  # about the server itself, not in the command table
+
+
 async def loaded_bot(store: Store) -> OpenCupBot:
     """A bot whose cogs were loaded the way `setup_hook` loads them."""
-    bot = OpenCupBot(Settings(), store=store)
+    bot = OpenCupBot(Settings(mod_guild_ids=[MODERATED]), store=store)
     await bot.load_cogs()
     return bot
 
@@ -66,14 +71,13 @@ async def test_every_cog_loads_with_unique_described_commands(store: Store) -> N
 async def test_synced_commands_equal_the_command_table(store: Store) -> None:
     """Names, types, required, limits, choices and descriptions come from one table, on every face."""
     bot = await loaded_bot(store)
-    leaves = {c.qualified_name: c for c in bot.tree.walk_commands() if isinstance(c, app_commands.Command)}
-    assert set(leaves) == {name for name, spec in COMMANDS.items() if spec.on_discord}, (
+    commands = [*bot.tree.walk_commands(), *bot.tree.walk_commands(guild=discord.Object(id=MODERATED))]
+    leaves = {c.qualified_name: c for c in commands if isinstance(c, app_commands.Command)}
+    assert set(leaves) - DISCORD_ONLY == {spec.discord_name for spec in COMMANDS.values()}, (
         "every Discord command is in the table, and every table command on Discord"
     )
     for name, spec in COMMANDS.items():
-        if not spec.on_discord:
-            continue  # the moderators' commands are console-only until their Discord faces exist
-        payload = leaves[name].to_dict(bot.tree)
+        payload = leaves[spec.discord_name].to_dict(bot.tree)
         assert payload["description"] == spec.description, name
         assert 1 <= len(spec.description) <= 100, name
         synced = [synced_option(option) for option in payload.get("options", [])]
@@ -83,6 +87,19 @@ async def test_synced_commands_equal_the_command_table(store: Store) -> None:
         assert synced == expected, name
         for option in spec.options:
             assert 1 <= len(option.description) <= 100, (name, option.name)
+
+
+async def test_the_moderators_commands_are_only_in_the_guilds_that_take_results(store: Store) -> None:
+    """/mod is a command of MOD_GUILD_IDS alone, hinted for Manage Server; with none set it is nowhere."""
+    bot = await loaded_bot(store)
+    assert "mod" not in [command.name for command in bot.tree.get_commands()]
+    [group] = [c for c in bot.tree.get_commands(guild=discord.Object(id=MODERATED)) if c.name == "mod"]
+    assert isinstance(group, app_commands.Group) and group.default_permissions is not None
+    assert group.default_permissions.manage_guild
+    unmoderated = OpenCupBot(Settings(), store=store)
+    await unmoderated.load_cogs()
+    assert unmoderated.failed_extensions == {}
+    assert not [c for c in unmoderated.tree.walk_commands() if c.qualified_name.startswith("mod")]
 
 
 async def test_a_cog_that_fails_to_load_is_recorded_and_the_rest_load(

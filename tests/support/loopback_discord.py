@@ -51,7 +51,8 @@ The public API of :class:`LoopbackDiscord`:
   values), ``autocomplete(..., tamper=)`` (any change to the ``data``), ``press(..., forged=)`` (missing or
   disabled components, values not offered); ``await fake.submit_modal(response, {custom_id: text})``;
   the ``push_*`` variants push without waiting and ``await fake.response_to(interaction)`` collects the
-  answer; ``await fake.dispatch(event, data)`` sends any other gateway event.
+  answer; ``await fake.redeliver(interaction)`` dispatches one again (a gateway replay: still one
+  interaction, answered once); ``await fake.dispatch(event, data)`` sends any other gateway event.
 * what was recorded: ``synced_commands`` (``None`` = global, else guild id → stored command list),
   ``sync_calls``, ``interactions``, ``messages`` (channel and DM messages), ``sent`` (every message the bot
   created, interaction answers included), ``mention_log`` (the ``allowed_mentions`` of every message sent
@@ -2432,6 +2433,14 @@ class LoopbackDiscord:
         await session.dispatch("INTERACTION_CREATE", payload)
         return inter
 
+    async def redeliver(self, inter: PushedInteraction) -> None:
+        """Dispatch ``inter`` to the bot again, as the gateway may deliver an event twice (a replay).
+
+        It stays one interaction: one initial response in all, on the same token, recorded on ``inter``.
+        """
+        session = self._session_for(inter.guild.id if inter.guild is not None else None)
+        await session.dispatch("INTERACTION_CREATE", inter.payload)
+
     async def response_to(
         self, inter: PushedInteraction, *, followups: int = 0, timeout: float = 5.0
     ) -> InteractionResponse:
@@ -2853,7 +2862,10 @@ class LoopbackDiscord:
         followups: int = 0,
         timeout: float = 5.0,
     ) -> InteractionResponse:
-        """Fill in and submit the modal the bot opened with ``response`` (type 9); return the answer."""
+        """Fill in and submit the modal the bot opened with ``response`` (type 9); return the answer.
+
+        ``values`` replace what fields hold; a field not named keeps its pre-filled ``value``, as in Discord.
+        """
         if response.type != 9 or not response.accepted:
             raise ValueError("that response did not open a modal")
         modal = response.data
@@ -2862,7 +2874,8 @@ class LoopbackDiscord:
 
         def text_input(component: dict[str, Any]) -> dict[str, Any]:
             custom_id = component["custom_id"]
-            text = remaining.pop(custom_id, "")
+            # A field the user leaves alone is submitted with the text it was opened with (its `value`).
+            text = remaining.pop(custom_id, str(component.get("value") or ""))
             required = component.get("required", True)
             if required and not text:
                 raise ValueError(f"modal field {custom_id!r} is required")
