@@ -133,3 +133,31 @@ async def test_a_page_turned_after_a_result_shows_it(
 
     again = await fake.press(asked, shown_buttons(asked)["▶"])
     assert "6-7" in embed_text(again.embeds[0])
+
+
+async def test_qualifiers_and_eligibility_follow_the_last_round_at_once(
+    moderated_live: tuple[LoopbackDiscord, OpenCupBot], moderated: Store
+) -> None:
+    """The last round's result puts its winner among the qualifiers and in its /eligible standing, at once."""
+    fake, bot = moderated_live
+    async with moderated.session() as session:
+        season = (await current_model(session)).seasons[2024]
+    tie = next(f for f in season.fixtures if f.round == 3 and f.home_id and f.away_id)
+    [final] = season.fed_by[tie.number]  # the last qualifying round's tie its winner goes on to
+    other = final.home_from_fixture if final.away_from_fixture == tie.number else final.away_from_fixture
+    assert final.round == season.last_round and other is not None
+    winner = season.name(tie.away_id)
+    assert winner
+    asked = {"qualifiers": {"season": 2024}, "eligible team": {"name": winner, "season": 2024}}
+    before = {name: await _text(fake, name, options) for name, options in asked.items()}
+    assert winner not in before["qualifiers"]
+
+    async with bot.store.session() as session:  # the round-3 ties, then the last round's
+        for number, score in ((tie.number, "0-1"), (other, "1-0")):
+            await report(session, fixture=number, score=score, season=2024, apply=True, actor="mod:here")
+        won = "0-2" if final.away_from_fixture == tie.number else "2-0"
+        await report(session, fixture=final.number, score=won, season=2024, apply=True, actor="mod:here")
+
+    after = {name: await _text(fake, name, options) for name, options in asked.items()}
+    assert winner in after["qualifiers"]
+    assert after["eligible team"] != before["eligible team"], "/eligible team is stale after the write"
