@@ -94,18 +94,62 @@ async def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIter
     await drop_database(url)
 
 
-@pytest_asyncio.fixture
-async def moderated(empty_url: str, data_dir: Path, tmp_path: Path) -> AsyncIterator[Store]:
+@pytest_asyncio.fixture(scope="session")
+async def moderated_templates(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[dict[str, str]]:
+    """The `moderated` store as first built on each backend, copied for every test that asks for one.
+
+    Built once (a SQLite file; a PostgreSQL database used as a template): copying it is a fraction of the
+    time loading data/ takes, and every test still gets a store of its own.
+    """
+    templates: dict[str, str] = {}
+    templates["folder"] = str(tmp_path_factory.mktemp("moderated-template"))
+    yield templates
+    for backend, url in templates.items():
+        if backend == "postgresql":
+            await drop_database(url)
+
+
+async def _moderated_copy(templates: dict[str, str], backend: str, folder: Path, tmp_path: Path) -> str:
+    """A new database holding the moderated store (built into the template on first use)."""
+    if backend not in templates:
+        url = await fresh_database_url(backend, Path(templates["folder"]))
+        built = await Store(url, folder).open()
+        await built.close()
+        templates[backend] = url
+    template = templates[backend]
+    if backend == "sqlite":
+        copy = tmp_path / f"moderated-{uuid.uuid4().hex[:8]}.sqlite3"
+        shutil.copyfile(make_url(template).database or "", copy)
+        return f"sqlite+aiosqlite:///{copy}"
+    server = postgres_url()
+    assert server is not None
+    name = f"opencup_test_{uuid.uuid4().hex[:10]}"
+    admin = create_async_engine(server, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        await connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{make_url(template).database}"'))
+    await admin.dispose()
+    return make_url(server).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest_asyncio.fixture(params=BACKENDS)
+async def moderated(
+    request: pytest.FixtureRequest, moderated_templates: dict[str, str], data_dir: Path, tmp_path: Path
+) -> AsyncIterator[Store]:
     """A writable store on each backend: 2017 as played, 2024 cut back to after round 2 (round 3 drawn,
-    round 4 drawn as 'winner of N'), for tests of moderators' writes."""
+    round 4 drawn as 'winner of N'), for tests of moderators' writes. Each test has its own copy."""
     from bot.seasons.datafiles import read_season, write_season
     from tests.support.season_in_progress import cut_after_round
 
+    backend = request.param
+    if backend == "postgresql" and not postgres_url():
+        pytest.skip("no PostgreSQL server: set TEST_DATABASE_URL (.ci/postgres.sh start sets one up)")
     folder = tmp_path / "data"
     shutil.copytree(data_dir, folder)
     cut = cut_after_round(read_season(folder / "seasons" / "2024"), 2)
     shutil.rmtree(folder / "seasons" / "2024")
     write_season(cut, folder)
-    store = await Store(empty_url, folder).open()
+    url = await _moderated_copy(moderated_templates, backend, folder, tmp_path)
+    store = await Store(url, folder).open()
     yield store
     await store.close()
+    await drop_database(url)

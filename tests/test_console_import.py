@@ -2,28 +2,51 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from bot.__main__ import main
+from bot.settings import get_settings
 from tests.conftest import ROOT, SEED_2017
 from tests.store.test_csv_import import BYES, DRAW, RESULTS, TEAMS
 
 
-def cli(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def cli(*args: str, tmp_path: Path, process: bool = False) -> subprocess.CompletedProcess[str]:
+    """`python -m bot ARGS` on a store in `tmp_path`: in this process (main() as the command line calls
+    it, with the same environment), or, with `process`, as a real process."""
     env = {key: value for key, value in os.environ.items() if key != "DISCORD_TOKEN"}
     env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'console.sqlite3'}"
     env["DATA_DIR"] = str(ROOT / "data")
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    if process:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", *args],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        for key in ("DATABASE_URL", "DATA_DIR", "DISCORD_TOKEN"):
+            patch.delenv(key, raising=False)
+        patch.setenv("DATABASE_URL", env["DATABASE_URL"])
+        patch.setenv("DATA_DIR", env["DATA_DIR"])
+        patch.chdir(tmp_path)
+        get_settings.cache_clear()
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                code = main(list(args))
+        finally:
+            get_settings.cache_clear()
+    return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
 
 
 def test_a_season_imported_from_the_console_exports_as_it_came_in(tmp_path: Path) -> None:
@@ -35,7 +58,7 @@ def test_a_season_imported_from_the_console_exports_as_it_came_in(tmp_path: Path
         ("results.csv", RESULTS),
     ):
         (tmp_path / name).write_bytes(content)
-    preview = cli("import", "teams.csv", "--season", "2027", tmp_path=tmp_path)
+    preview = cli("import", "teams.csv", "--season", "2027", tmp_path=tmp_path, process=True)
     assert preview.returncode == 1, preview.stderr  # new clubs not confirmed yet
     assert "line 4: Folsom Gold SC — perhaps FC Folsom" in preview.stdout
     assert "to go on: names the records do not hold are new clubs" in preview.stdout
@@ -101,7 +124,7 @@ def test_import_says_how_to_use_it_when_the_arguments_do_not_fit(tmp_path: Path)
         done = cli(*args, tmp_path=tmp_path)
         assert done.returncode == 2 and words in done.stderr, (args, done.stderr)
         assert "Traceback" not in done.stderr and not (tmp_path / "console.sqlite3").exists()
-    missing = cli("import", "nowhere.csv", "--season", "2027", tmp_path=tmp_path)
+    missing = cli("import", "nowhere.csv", "--season", "2027", tmp_path=tmp_path, process=True)
     assert missing.returncode == 1 and "nowhere.csv: cannot read it" in missing.stderr
     (tmp_path / "photo.csv").write_bytes(b"\x89PNG\r\n\x1a\n\x00")
     binary = cli("import", "photo.csv", "--season", "2027", "--json", tmp_path=tmp_path)
