@@ -57,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
         "--out", type=Path, metavar="DIR", help="write to this folder instead of the configured DATA_DIR"
     )
     commands.add_parser("migrate", help="bring the database schema up to date (Alembic)")
+    commands.add_parser("outbox", help="list the notifications' deliveries: pending, sent and failing")
     commands.add_parser(
         "rebuild",
         help="replace a damaged SQLite store with one built from data/ (the old file is kept beside it)",
@@ -277,6 +278,20 @@ async def _rebuild() -> int:
     return 0
 
 
+async def _outbox() -> int:
+    """Print the outbox (following clubs): deliveries pending, sent and failing."""
+    from bot.store.engine import open_store
+    from bot.store.outbox import outbox_text
+
+    settings = get_settings()
+    async with (
+        open_store(settings.resolved_database_url(), settings.data_dir) as store,
+        store.session() as session,
+    ):
+        print(await outbox_text(session=session))
+    return 0
+
+
 def _run() -> int:
     settings = get_settings()
     if not settings.discord_token:
@@ -318,6 +333,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_export(args.season, args.out))
     if action == "migrate":
         return asyncio.run(_migrate())
+    if action == "outbox":
+        return asyncio.run(_outbox())
     if action == "rebuild":
         return asyncio.run(_rebuild())
     return _run()

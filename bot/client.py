@@ -21,6 +21,7 @@ import cogs
 from bot.answers.commands import COMMANDS
 from bot.answers.errors import AmbiguousTeam, AnswerError, BadOption
 from bot.answers.lookup import current_team_index
+from bot.delivery import Deliverer
 from bot.names import TeamIndex
 from bot.render.embed import TeamPicker, error_text
 from bot.render.menus import (
@@ -284,6 +285,7 @@ class OpenCupBot(commands.AutoShardedBot):
         self.synced_scopes: list[str] = []
         self.open_views: weakref.WeakSet[discord.ui.View] = weakref.WeakSet()  # stopped on close
         self.pictures = PictureCache()
+        self.deliverer = Deliverer(self)
 
     async def setup_hook(self) -> None:
         """Open the store, load every cog (a broken one is only logged), sync commands if they changed."""
@@ -296,6 +298,7 @@ class OpenCupBot(commands.AutoShardedBot):
         self.add_dynamic_items(*MODERATOR_BUTTONS)  # they carry a pending write's id, kept in the store
         await self.load_cogs()
         await self.sync_commands()
+        self.deliverer.start()  # following clubs: the outbox's delivery task (bot.delivery)
         freeze_after_loads()  # from now on, and for what start-up made: no long pauses of the collector
         gc.freeze()
 
@@ -379,6 +382,7 @@ class OpenCupBot(commands.AutoShardedBot):
         freeze_after_loads(False)  # what was frozen is the collector's again (tests run many bots in turn)
         gc.unfreeze()
         try:
+            await self.deliverer.stop()
             await super().close()
         finally:
             if self._owns_store:

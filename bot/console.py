@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from bot.answers.commands import COMMANDS, Command, command_named
 from bot.answers.errors import AnswerError, BadOption, InternalError
+from bot.render import announce  # noqa: F401  (registers the follow answers' text)
 from bot.render.json import answer_json, error_json
 from bot.render.text import render_error, render_text
 from bot.store.engine import Store

@@ -3,12 +3,15 @@
 Everything here is free of Discord. `may_write` decides from plain facts (the guild, the member's roles,
 whether they may manage the server) and the settings; `open_ties` and `opponents` are pure functions of the
 store's model for autocomplete; `preview_write` and `confirm_write` run a writing command of the command
-table as a preview and, later (perhaps in another process), as the write it previewed.
+table as a preview and, later (perhaps in another process), as the write it previewed; `preview_import` and
+`confirm_file_write` do the same for a whole file (an import, or the undo of one).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -17,12 +20,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.answers.commands import COMMANDS
 from bot.answers.errors import BadOption, SeasonNotFound
+from bot.answers.imports import ImportAnswer, UndoImportAnswer, import_file, import_undo
 from bot.answers.lookup import current_model, season_in
 from bot.answers.models import RoundMatch
 from bot.answers.report import FixtureView, Refused, WriteAnswer
 from bot.answers.round import round_match
 from bot.names import IndexedTeam, TeamIndex
 from bot.settings import Settings
+from bot.store.imports import batch_of_request
 from bot.store.model import SeasonSnapshot, StoreModel
 from bot.store.models import Fixture, Revision
 from bot.store.pending import last_change_by, revision_of_request
@@ -392,3 +397,158 @@ def correction_arguments(*, season: int, number: int, fields: Mapping[str, str])
     elif how != "regulation":
         arguments["status"] = how
     return arguments
+
+
+# ------------------------------------------------------------------ a whole file: import and its undo
+
+
+FILE_KINDS = ("import", "import-undo")  # pending writes that are not commands of the table
+FileAnswer = ImportAnswer | UndoImportAnswer
+
+
+@dataclass(frozen=True)
+class FilePreview:
+    """An import (or the undo of one) previewed: the report, and what its confirmation is to run."""
+
+    kind: str  # one of FILE_KINDS
+    answer: FileAnswer
+    arguments: dict[str, str]  # the options the confirmation runs with, and the preview's fingerprint
+    upload: str | None = None  # the file, as text (an import's confirmation imports it again)
+
+
+def fingerprint(answer: FileAnswer) -> str:
+    """A short digest of what a preview showed: the confirmation goes ahead only if it would do the same."""
+    shown = answer.model_dump(
+        mode="json", include={"effects", "conflicts", "new_clubs", "not_understood", "ready", "season"}
+    )
+    text = json.dumps(shown, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
+async def preview_import(
+    session: AsyncSession,
+    *,
+    content: bytes,
+    filename: str,
+    season: int | None,
+    new_clubs: bool,
+    overwrite: bool,
+    actor: str,
+) -> FilePreview:
+    """Check an uploaded file against the store (nothing is written); refusals are raised as `Refused`."""
+    answer = await import_file(
+        session,
+        content=content,
+        filename=filename,
+        season=season,
+        new_clubs=new_clubs,
+        overwrite=overwrite,
+        actor=actor,
+    )
+    arguments = {"file": filename, "new_clubs": _flag(new_clubs), "overwrite": _flag(overwrite)}
+    if season is not None:
+        arguments["season"] = str(season)
+    arguments["expect"] = fingerprint(answer)
+    # The file was read as UTF-8 (a non-UTF-8 one is refused): as text it gives back the same bytes.
+    return FilePreview("import", answer, arguments, content.decode("utf-8"))
+
+
+async def preview_import_undo(session: AsyncSession, *, batch: str, actor: str) -> FilePreview:
+    """What undoing the import `batch` would put back (nothing is written)."""
+    answer = await import_undo(session, batch=batch, actor=actor)
+    arguments = {"batch": answer.batch, "expect": fingerprint(answer)}
+    return FilePreview("import-undo", answer, arguments)
+
+
+async def _run_file(
+    session: AsyncSession,
+    *,
+    kind: str,
+    arguments: Mapping[str, str],
+    upload: str | None,
+    actor: str,
+    apply: bool,
+    request: str | None,
+) -> FileAnswer:
+    if kind == "import-undo":
+        return await import_undo(
+            session, batch=arguments.get("batch", ""), apply=apply, actor=actor, request=request
+        )
+    if kind != "import" or upload is None:
+        raise BadOption(f"A pending {kind} cannot be applied: preview it again.")
+    season = arguments.get("season")
+    return await import_file(
+        session,
+        content=upload.encode("utf-8"),
+        filename=arguments.get("file", "the file"),
+        season=int(season) if season else None,
+        new_clubs=arguments.get("new_clubs") == "true",
+        overwrite=arguments.get("overwrite") == "true",
+        apply=apply,
+        actor=actor,
+        request=request,
+    )
+
+
+async def confirm_file_write(
+    session: AsyncSession,
+    *,
+    kind: str,
+    arguments: Mapping[str, str],
+    upload: str | None,
+    actor: str,
+    request: str,
+) -> FileAnswer:
+    """Apply a previewed import (or undo of one), once under `request`, if it would still do what it showed.
+
+    The store may have changed since the preview (a result entered, a club added, the import undone): then
+    nothing is written and the refusal (`changed_meanwhile`) says what the file would do now. Applied again
+    under the same request, the answer is the first application's (`already`), and nothing more is written.
+    """
+
+    async def run(*, apply: bool) -> FileAnswer:
+        return await _run_file(
+            session,
+            kind=kind,
+            arguments=arguments,
+            upload=upload,
+            actor=actor,
+            apply=apply,
+            request=request if apply else None,
+        )
+
+    if not await batch_of_request(session, request):
+        now = await run(apply=False)
+        if fingerprint(now) != arguments.get("expect"):
+            what = "; ".join(now.effects[:3]) or "nothing"
+            raise Refused(
+                "changed_meanwhile",
+                f"The records changed since the preview, so nothing was {_done_words(kind)}: now it would "
+                f"do this: {_clip(what, 300)}. Run the command again to see it in full.",
+            )
+    return await run(apply=True)
+
+
+def _done_words(kind: str) -> str:
+    return "undone" if kind == "import-undo" else "imported"
+
+
+async def file_applied_before(
+    session: AsyncSession,
+    *,
+    kind: str,
+    arguments: Mapping[str, str],
+    upload: str | None,
+    actor: str,
+    request: str | None,
+) -> FileAnswer | None:
+    """The answer of an import (or undo) applied earlier under `request`, or None; it writes nothing."""
+    if request is None or not await batch_of_request(session, request):
+        return None
+    return await _run_file(
+        session, kind=kind, arguments=arguments, upload=upload, actor=actor, apply=True, request=request
+    )

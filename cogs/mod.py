@@ -1,7 +1,8 @@
 """`/mod …`: the moderators' commands on Discord, in the servers of MOD_GUILD_IDS only.
 
 `/mod report`, `/mod fixture`, `/mod bye`, `/mod undo`, `/mod season new` preview a write and apply it on
-Confirm; `/mod history` lists the changes; `/mod channel set|show` keep the server's results channel. Their
+Confirm; `/mod history` lists the changes; `/mod channel set|show` keep the server's results channel;
+`/mod import`, `/mod import-undo` and `/mod export` take and give whole files (`cogs.shared.mod_files`). Their
 options come from the command table, the check of who may use them sits on the cog (every command, at the
 moment it runs), and the buttons and forms are in `cogs.shared.moderators`.
 """
@@ -16,11 +17,16 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.answers.commands import COMMANDS, MODERATOR_GROUP, written
+from bot.answers.commands import COMMANDS, MODERATOR_GROUP, NAME_LENGTH, written
+from bot.answers.lookup import find_team_in
 from bot.client import OpenCupBot, respond
 from bot.moderation import actor_name, open_ties, opponents
+from bot.store.follows import set_role_ping  # following clubs: /mod channel ping
 from bot.store.guilds import guild_setting, set_results_channel
+from bot.store.models import stored_id
+from bot.store.outbox import failing_in_guild
 from bot.store.pending import aware
+from cogs.shared.mod_files import send_export, send_import_preview, send_import_undo_preview
 from cogs.shared.moderators import (
     is_correction,
     require_moderator,
@@ -208,6 +214,51 @@ class ModCog(commands.Cog):
         """Preview a new season, to be confirmed."""
         await send_preview(interaction, SEASON, _given(locals()))
 
+    # /mod import, import-undo and export take and give files: outside the command table (the console has
+    # them as `python -m bot import|import-undo|export`), like /mod channel.
+
+    @mod.command(
+        name="import", description="Import a CSV or seed-format file: see what it changes, then confirm"
+    )
+    @app_commands.describe(
+        file="a fixtures, teams or byes CSV (data/'s columns) or a season in the seed format; at most 1 MiB",
+        season="the season the CSV's lines belong to (a seed-format file names its own)",
+        new_clubs="enter the names the records do not hold as new clubs",
+        overwrite="replace results already entered that the file gives differently",
+    )
+    async def import_file(
+        self,
+        interaction: discord.Interaction,
+        file: discord.Attachment,
+        season: app_commands.Range[int, 1914, 2100] | None = None,
+        new_clubs: bool | None = None,
+        overwrite: bool | None = None,
+    ) -> None:
+        """Check an attached file against the records (nothing is written) and preview the import."""
+        await send_import_preview(
+            interaction, file, season=season, new_clubs=bool(new_clubs), overwrite=bool(overwrite)
+        )
+
+    @mod.command(
+        name="import-undo", description="Take back a whole import, by its batch: preview, then confirm"
+    )
+    @app_commands.describe(
+        batch="the import to take back, as its confirmation names it (e.g. import-1a2b3c4d)"
+    )
+    async def import_undo(
+        self, interaction: discord.Interaction, batch: app_commands.Range[str, 1, 60]
+    ) -> None:
+        """Preview taking back a whole import, to be confirmed."""
+        await send_import_undo_preview(interaction, batch)
+
+    @mod.command(name="export", description="A season as data/'s CSV files (or one zip), attached")
+    @app_commands.describe(season="the tournament year (default: the latest season)")
+    async def export(
+        self, interaction: discord.Interaction, season: app_commands.Range[int, 1914, 2100] | None = None
+    ) -> None:
+        """Attach a season's files, privately."""
+        await send_export(interaction, season)
+
     @channel.command(name="set", description="Post this server's results in a channel (default: this one)")
     @app_commands.describe(channel="the channel for results (default: the one you are in)")
     async def channel_set(
@@ -231,8 +282,8 @@ class ModCog(commands.Cog):
         )
         await respond(
             interaction,
-            content=f"This server's results channel is now <#{chosen}>. Nothing is posted there yet: "
-            "announcing results comes with a later version of the bot.",
+            content=f"This server's results channel is now <#{chosen}>: each result confirmed from now on "
+            "is posted there (with /mod channel ping, a role is pinged for a club).",
             ephemeral=True,
         )
 
@@ -246,12 +297,47 @@ class ModCog(commands.Cog):
             await respond(interaction, content=NO_CHANNEL, ephemeral=True)
             return
         when = f" {discord.utils.format_dt(aware(setting.set_at), 'R')}" if setting.set_at else ""
+        async with self.bot.store.session() as session:  # following clubs: deliveries that fail here
+            failing = await failing_in_guild(session=session, guild_id=interaction.guild_id)
+        trouble = "".join(
+            f"\nFailing: <#{d.channel_id}> ({discord.utils.escape_markdown(d.last_error[:80])})"
+            for d in {d.target: d for d in failing}.values()
+        )
         await respond(
             interaction,
             content=f"This server's results channel is <#{setting.results_channel_id}>, set by "
-            f"{discord.utils.escape_markdown(setting.set_by)}{when}.",
+            f"{discord.utils.escape_markdown(setting.set_by)}{when}.{trouble}"[:2000],
             ephemeral=True,
         )
+
+    @channel.command(
+        name="ping", description="Ping a role in this server's channels when a club's news is posted"
+    )
+    @app_commands.describe(team="the club", role="the role to ping (the only mention on those posts)")
+    async def channel_ping(self, interaction: discord.Interaction, team: str, role: discord.Role) -> None:
+        """Record the role pinged for a club's announcements in this server."""
+        assert interaction.guild_id is not None
+        async with self.bot.store.session() as session:
+            club = find_team_in(await self.bot.store.model(), team[:NAME_LENGTH])
+            await set_role_ping(
+                session=session,
+                guild_id=interaction.guild_id,
+                team_id=stored_id(club),
+                role_id=role.id,
+                actor=actor_name(interaction.user.name),
+            )
+        await respond(
+            interaction,
+            content=f"News of {discord.utils.escape_markdown(club.name)} posted in this server's channels "
+            f"will ping <@&{role.id}> (and nobody else).",
+            ephemeral=True,
+        )
+
+    @channel_ping.autocomplete("team")
+    async def _ping_team(
+        self, interaction: discord.Interaction, value: str
+    ) -> list[app_commands.Choice[str]]:
+        return team_choices(interaction, value)
 
 
 async def setup(bot: OpenCupBot) -> None:

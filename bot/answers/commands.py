@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.answers.eligible import eligible_club, eligible_league, eligible_team
 from bot.answers.errors import BadOption, UnknownCommand
+from bot.answers.follows import follow, following, unfollow
 from bot.answers.path import path
 from bot.answers.qualifiers import qualifiers
 from bot.answers.report import bye, fixture_new, history, report, season_new, undo
@@ -157,6 +158,7 @@ class Command:
     example: str = ""
     writes: bool = False  # it previews, and applies only when told (console: --yes)
     moderators: bool = False  # for moderators only
+    personal: bool = False  # answers for the user asking (their follows): gets `actor`, the user's id
 
     @property
     def for_moderators(self) -> bool:
@@ -209,6 +211,8 @@ class Command:
         `request` is the idempotency key of an applied write (a Discord interaction id): applied once at most.
         """
         extra: dict[str, Any] = {"apply": apply, "actor": actor, "request": request} if self.writes else {}
+        if self.personal:
+            extra = {"actor": actor}
         return await self.answer(session, **self.arguments(raw), **extra)
 
 
@@ -437,6 +441,33 @@ _TABLE = (
         "/eligible league teams:60 eastern:20 central:15 mountain:10 pacific:15 states_eastern:5 "
         "states_central:4 states_mountain:3 states_pacific:3 states:15 championship:true "
         "standings_format:true fees_paid:true months_operating:12",
+    ),
+    Command(
+        "follow",
+        "Follow a club: its results sent to your DMs (or posted in this channel)",
+        (
+            TEAM,
+            Option(
+                "where",
+                str,
+                "dm (your direct messages, the default) or here (this channel: Manage Channels)",
+                choices=("dm", "here"),
+            ),
+        ),
+        follow,
+        "/follow team:folsom",
+        personal=True,
+    ),
+    Command(
+        "unfollow",
+        "Stop following a club (in your DMs and in the channels where you followed it)",
+        (TEAM,),
+        unfollow,
+        "/unfollow team:folsom",
+        personal=True,
+    ),
+    Command(
+        "following", "The clubs you follow, with how each stands", (), following, "/following", personal=True
     ),
 )
 _TEXT = 200  # characters: a note, a source

@@ -367,7 +367,7 @@ async def undo(
         raise Refused(
             "bad_result",
             f"Revision {found.id} belongs to import {found.batch}: undo the whole import "
-            f"(python -m bot import-undo {found.batch}).",
+            f"(/mod import-undo batch:{found.batch}, or python -m bot import-undo {found.batch}).",
         )
     if found is None or found.fixture_id is None:
         raise Refused(

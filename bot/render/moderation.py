@@ -1,4 +1,4 @@
-"""The moderators' answers as Discord embeds: a write's preview, its confirmation, and /history's pages.
+"""The moderators' answers as Discord embeds: a write previewed, confirmed, /history's pages, an import.
 
 Every club name and note is user text: markdown in it is neutralised, and messages go out with mentions off.
 """
@@ -9,9 +9,10 @@ import datetime as dt
 
 import discord
 
+from bot.answers.imports import ImportAnswer, UndoImportAnswer
 from bot.answers.models import RoundMatch
 from bot.answers.report import FixtureView, HistoryAnswer, HistoryLine, WriteAnswer
-from bot.moderation import Preview
+from bot.moderation import FileAnswer, Preview
 from bot.render.embed import discord_when, render_pages
 from bot.render.text import tie_words
 
@@ -128,3 +129,185 @@ def _(answer: HistoryAnswer) -> list[discord.Embed]:
         embed.set_footer(text=f"{len(answer.revisions)} changes{paged} · undo one with /mod undo revision:N")
         pages.append(embed)
     return pages
+
+
+# ------------------------------------------------------------------ a whole file: import and its undo
+
+FILE_SHAPES = {
+    "fixtures": "a fixtures CSV",
+    "teams": "a teams CSV",
+    "byes": "a byes CSV",
+    "season": "a season in the seed format",
+}
+FIELD_ROOM = 1024  # an embed field's value; with the description's 1,500 and notes' 500, under 6,000 in all
+DESCRIPTION_ROOM = 1500
+NOTES_ROOM = 500
+LINE_ROOM = 300  # one listed line (a reason may quote a long value)
+
+
+def listed(lines: list[str], *, room: int, what: str = "") -> str:
+    """As many of `lines` as fit in `room` characters, then how many were left out ('… and 12 more lines')."""
+    shown: list[str] = []
+    used = 0
+    for at, line in enumerate(lines):
+        line = _clip(line, LINE_ROOM)
+        more = f"… and {len(lines) - at} more" + (f" {what}" if what else "")
+        reserve = len(more) + 1 if at < len(lines) - 1 else 0
+        if used + len(line) + 1 + reserve > room:
+            shown.append(more)
+            break
+        shown.append(line)
+        used += len(line) + 1
+    return "\n".join(shown)
+
+
+def _bullets(effects: list[str]) -> list[str]:
+    """The effects of an import, as a moderator on Discord reads them (the console's undo hint left out)."""
+    return [f"• {_safe(effect)}" for effect in effects if not effect.startswith("undo all of it with")]
+
+
+def _import_fields(embed: discord.Embed, answer: ImportAnswer) -> None:
+    if answer.new_clubs:
+        rows = []
+        for club in answer.new_clubs:
+            where = f" (line {club.line})" if club.line is not None else ""
+            maybe = (
+                "perhaps " + ", ".join(_safe(name) for name in club.proposals)
+                if club.proposals
+                else "no club of the records is close"
+            )
+            rows.append(f"**{_safe(club.name)}**{where} — {maybe}")
+        state = "entered as new" if answer.new_clubs_confirmed else "not in the records"
+        embed.add_field(
+            name=f"New clubs: {len(answer.new_clubs)}, {state}",
+            value=listed(rows, room=FIELD_ROOM, what="clubs"),
+            inline=False,
+        )
+    if answer.conflicts:
+        rows = []
+        for conflict in answer.conflicts:
+            where = f" (line {conflict.line})" if conflict.line is not None else ""
+            when = f", {discord.utils.format_dt(conflict.entered_at, 'R')}" if conflict.entered_at else ""
+            fate = "kept (overwrite replaces it)" if conflict.kept else "replaced"
+            rows.append(
+                f"#{conflict.fixture} {_safe(conflict.home or '?')} v {_safe(conflict.away or '?')}{where}: "
+                f"the records have {_safe(conflict.store)} (by {_safe(conflict.entered_by)}{when}), "
+                f"the file {_safe(conflict.file)} — {fate}"
+            )
+        embed.add_field(
+            name=f"Results already entered, different in the file: {len(answer.conflicts)}",
+            value=listed(rows, room=FIELD_ROOM, what="results"),
+            inline=False,
+        )
+    if answer.not_understood:
+        rows = [
+            (f"line {problem.line}: " if problem.line is not None else "") + _safe(problem.why)
+            for problem in answer.not_understood
+        ]
+        embed.add_field(
+            name=f"Lines not understood: {len(answer.not_understood)}",
+            value=listed(rows, room=FIELD_ROOM, what="lines"),
+            inline=False,
+        )
+    if answer.notes:
+        embed.add_field(
+            name="Notes",
+            value=listed([_safe(note) for note in answer.notes], room=NOTES_ROOM, what="notes"),
+            inline=False,
+        )
+
+
+def _why_not(answer: ImportAnswer) -> str:
+    """Why an import previewed cannot be confirmed, and what to do."""
+    if answer.not_understood:
+        return "Nothing can be imported while a line is not understood: correct the file and import it again."
+    if answer.new_clubs and not answer.new_clubs_confirmed:
+        return (
+            "Names the records do not hold would be new clubs: write them as the records do (see the "
+            "proposals), or import again with `new_clubs: True` to enter them all as new clubs."
+        )
+    return "Nothing to import: the records hold all of it already."
+
+
+def import_embed(
+    answer: ImportAnswer,
+    *,
+    pending_id: int | None = None,
+    expires_at: dt.datetime | None = None,
+    again: bool = False,
+) -> discord.Embed:
+    """An import's report: previewed (Confirm until `expires_at`), not possible as it is, or applied."""
+    rows = f"{answer.rows} row{'' if answer.rows == 1 else 's'} read"
+    shape = FILE_SHAPES.get(answer.kind, answer.kind)
+    head = f"**{_safe(answer.file)}**: {shape} for {answer.season} — {rows}"
+    if answer.applied and answer.batch:
+        title, colour = f"Import — applied as {answer.batch}", discord.Colour.green()
+        last = (
+            f"{len(answer.revisions)} revisions. Take all of it back with `/mod import-undo "
+            f"batch:{answer.batch}` (on the console: `python -m bot import-undo {answer.batch}`)."
+        )
+        if again or answer.already:  # the first application's answer is not kept: say what it made
+            head = f"This was confirmed already; it was applied once, as {answer.batch}."
+    elif answer.ready and pending_id is not None and expires_at is not None:
+        title, colour = "Import — preview", discord.Colour.gold()
+        last = (
+            f"Nothing has changed yet. Confirm {discord.utils.format_dt(expires_at, 'R')} at the latest, "
+            "or cancel."
+        )
+    else:
+        title, colour = "Import — nothing to confirm", discord.Colour.light_grey()
+        last = _why_not(answer)
+    room = DESCRIPTION_ROOM - len(head) - len(last) - 4
+    effects = "" if answer.already else listed(_bullets(answer.effects), room=room)
+    embed = discord.Embed(
+        title=_clip(title, 256),
+        description=_clip("\n\n".join(part for part in (head, effects, last) if part), 4096),
+        colour=colour,
+    )
+    _import_fields(embed, answer)
+    footer = f"pending write {pending_id} · as {answer.actor}" if pending_id else f"by {answer.actor}"
+    embed.set_footer(text=_clip(footer, 2048))
+    return embed
+
+
+def import_undo_embed(
+    answer: UndoImportAnswer,
+    *,
+    pending_id: int | None = None,
+    expires_at: dt.datetime | None = None,
+    again: bool = False,
+) -> discord.Embed:
+    """Undoing a whole import: what it would put back (previewed), or what it did (applied)."""
+    if answer.applied:
+        title, colour = f"Import undone — {answer.undo_batch or answer.batch}", discord.Colour.green()
+        head = f"Import {_safe(answer.batch)} ({answer.season}) was taken back:"
+        if again or answer.already:
+            head = f"This was confirmed already: import {_safe(answer.batch)} was taken back once."
+        last = f"{len(answer.revisions)} revisions; none was deleted (`/mod history` lists them)."
+    else:
+        title, colour = "Undo an import — preview", discord.Colour.gold()
+        head = f"Undoing import {_safe(answer.batch)} ({answer.season}) would:"
+        when = discord.utils.format_dt(expires_at, "R") if expires_at is not None else "soon"
+        last = f"Nothing has changed yet. Confirm {when} at the latest, or cancel."
+    effects = "" if answer.already else listed(_bullets(answer.effects), room=3000)
+    embed = discord.Embed(
+        title=_clip(title, 256),
+        description=_clip("\n\n".join(part for part in (head, effects, last) if part), 4096),
+        colour=colour,
+    )
+    footer = f"pending write {pending_id} · as {answer.actor}" if pending_id else f"by {answer.actor}"
+    embed.set_footer(text=_clip(footer, 2048))
+    return embed
+
+
+def file_embed(
+    answer: FileAnswer,
+    *,
+    pending_id: int | None = None,
+    expires_at: dt.datetime | None = None,
+    again: bool = False,
+) -> discord.Embed:
+    """An import or the undo of one, previewed or applied."""
+    if isinstance(answer, ImportAnswer):
+        return import_embed(answer, pending_id=pending_id, expires_at=expires_at, again=again)
+    return import_undo_embed(answer, pending_id=pending_id, expires_at=expires_at, again=again)

@@ -241,6 +241,65 @@ class GuildSetting(SQLModel, table=True):
     set_at: dt.datetime | None = _when()
 
 
+class Notification(SQLModel, table=True):
+    """The outbox: a change fans should hear of (a result, a correction, an undo, a postponement, a draw).
+
+    Written in the same transaction as the change itself (keyed to its revision), so a committed change
+    always has its notification and a rolled-back one never does. Who hears of it is worked out when it is
+    delivered (`expanded`: its deliveries were made), so it is one row however many follow the clubs.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    revision_id: int = Field(unique=True)
+    season_id: int | None = None
+    fixture_id: int | None = Field(default=None, index=True)
+    kind: str  # result / correction / undo / postponed / drawn
+    home_id: int | None = None
+    away_id: int | None = None
+    actor: str = ""
+    created_at: dt.datetime | None = _when(nullable=False)
+    expanded: bool = Field(default=False, index=True)
+
+
+class Delivery(SQLModel, table=True):
+    """One notification sent (or to be sent) to one target: a channel, or a follower's direct messages.
+
+    At most one per (notification, target). Never deleted: a target that cannot be reached is `failing`,
+    with the error, and reported (to the follower, and in /mod channel show).
+    """
+
+    __table_args__ = (UniqueConstraint("notification_id", "target"),)
+    id: int | None = Field(default=None, primary_key=True)
+    notification_id: int = Field(foreign_key="notification.id", index=True, ondelete="CASCADE")
+    target: str  # "channel:<id>" or "dm:<user id>"
+    guild_id: int | None = Field(default=None, sa_column=Column(BigInteger))
+    channel_id: int | None = Field(default=None, sa_column=Column(BigInteger))  # a channel target
+    user_id: int | None = Field(default=None, sa_column=Column(BigInteger, index=True))  # a DM target
+    state: str = Field(default="pending", index=True)  # pending / sending / sent / failing
+    attempts: int = 0
+    next_attempt_at: dt.datetime | None = _when()
+    claimed_by: str = ""
+    claimed_at: dt.datetime | None = _when()
+    message_id: int | None = Field(default=None, sa_column=Column(BigInteger))
+    message_channel_id: int | None = Field(default=None, sa_column=Column(BigInteger))  # a DM's channel
+    edited: bool = False  # delivered by editing the earlier post of the same tie (a correction)
+    sent_at: dt.datetime | None = _when()
+    last_error: str = ""
+    told_at: dt.datetime | None = _when()  # when the follower was told it is failing
+
+
+class RolePing(SQLModel, table=True):
+    """The role a guild's moderators ping in its channels when a club's news is posted (the only mention)."""
+
+    __table_args__ = (UniqueConstraint("guild_id", "team_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    guild_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    team_id: int = Field(foreign_key="team.id", ondelete="CASCADE")
+    role_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    set_by: str = ""
+    set_at: dt.datetime | None = _when()
+
+
 class StoreMeta(SQLModel, table=True):
     """Small facts about the store itself (for instance which data/ version is loaded)."""
 

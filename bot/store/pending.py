@@ -50,8 +50,12 @@ async def create_pending(
     arguments: dict[str, str],
     expected_version: int | None,
     lifetime: dt.timedelta | None = None,
+    upload: str | None = None,
 ) -> PendingWrite:
-    """Keep a previewed write until it is confirmed, cancelled or expires (`LIFETIME`); committed at once."""
+    """Keep a previewed write until it is confirmed, cancelled or expires (`LIFETIME`); committed at once.
+
+    `upload` is an import's file, as text: its confirmation imports it again from here.
+    """
     now = utcnow()
     pending = PendingWrite(
         kind=kind,
@@ -61,6 +65,7 @@ async def create_pending(
         actor=actor,
         arguments=dict(arguments),
         expected_version=expected_version,
+        upload=upload,
         created_at=now,
         expires_at=now + (LIFETIME if lifetime is None else lifetime),
     )

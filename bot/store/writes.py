@@ -32,6 +32,7 @@ from bot.store.models import (
     Entry,
     Fixture,
     FixtureUpdate,
+    Notification,
     Revision,
     Round,
     Season,
@@ -46,6 +47,7 @@ from bot.store.version import bump_version, bump_version_on
 T = TypeVar("T")
 FIXTURES = table_of(Fixture)
 REVISIONS = table_of(Revision)
+NOTIFICATIONS = table_of(Notification)
 
 # The fields of a fixture that a result changes; a revision's before and after hold exactly these.
 RESULT_FIELDS = (
@@ -71,6 +73,9 @@ _LINKED = core_select(FIXTURES).where(
     | (FIXTURES.c.away_from_fixture == bindparam("number")),
 )
 _INSERT_REVISION = insert(REVISIONS).returning(REVISIONS.c.id)
+# The outbox: a notification for fans, written in the same transaction as the change it tells of.
+_NOTIFY_KEYS = ("revision_id", "season_id", "fixture_id", "kind", "home_id", "away_id", "actor", "created_at")
+_INSERT_NOTIFICATION = insert(NOTIFICATIONS).values(expanded=False)
 # The result's UPDATE, one per set of fields a change names (a handful in all), made when first needed.
 _RESULT_UPDATES: dict[frozenset[str], Any] = {}
 _FILL_SIDE = {
@@ -145,6 +150,16 @@ async def change_fixture(
         "entered_at": utcnow(),
     }
 
+    notice = {
+        "season_id": fixture.season_id,
+        "fixture_id": fixture_id,
+        "kind": notification_kind(before, values, undoes=undoes),
+        "home_id": fixture.home_id,
+        "away_id": fixture.away_id,
+        "actor": actor,
+        "created_at": values["entered_at"],
+    }
+
     def write(connection: Connection) -> tuple[Revision, list[Fixture]] | None:
         moved = run(
             connection,
@@ -181,7 +196,9 @@ async def change_fixture(
         # /undo takes it). A request id used before refuses the whole transaction.
         for revision_row in [*side_revisions, row]:
             made = run(connection, _INSERT_REVISION, revision_row, keys=list(revision_row))
-        return built(Revision, {"id": made.fetchall()[0][0], **row}), filled
+        revision_id = made.fetchall()[0][0]
+        run(connection, _INSERT_NOTIFICATION, {**notice, "revision_id": revision_id}, keys=_NOTIFY_KEYS)
+        return built(Revision, {"id": revision_id, **row}), filled
 
     conflict = f"Fixture {fixture.number} changed meanwhile"
     try:
@@ -203,6 +220,16 @@ async def change_fixture(
     changed = detached(fixture, **values, version=expected_version + 1)
     note_write(session, version=revision.store_version, fixtures=[changed, *filled])
     return revision
+
+
+def notification_kind(before: dict[str, Any], values: dict[str, Any], *, undoes: int | None) -> str:
+    """What fans are told a change to a tie is: an undo, a postponement, a correction, or a new result."""
+    if undoes is not None:
+        return "undo"
+    if values.get("status") == FixtureStatus.POSTPONED:
+        return "postponed"
+    had_result = before.get("home_score") is not None or before.get("winner_id") is not None
+    return "correction" if had_result else "result"
 
 
 def _result_update(fields: frozenset[str]) -> Any:
@@ -525,9 +552,26 @@ async def _record(
         store_version=version,
     )
     session.add(revision)
-    return await _commit(
-        session, revision, request=request, conflict="Someone made a clashing change meanwhile"
-    )
+    conflict = "Someone made a clashing change meanwhile"
+    if kind in ("fixture", "bye"):  # a tie drawn, a bye: the clubs' fans hear of it (same transaction)
+        try:
+            await session.flush()  # the revision's id, which keys its notification
+        except IntegrityError:
+            return await _clash(session, request=request, conflict=conflict)
+        home = fixture.home_id if fixture is not None else (after or {}).get("team_id")
+        session.add(
+            Notification(
+                revision_id=stored_id(revision),
+                season_id=season_id,
+                fixture_id=stored_id(fixture) if fixture is not None else None,
+                kind="drawn" if fixture is not None else "bye",
+                home_id=home,
+                away_id=fixture.away_id if fixture is not None else None,
+                actor=actor,
+                created_at=revision.at,
+            )
+        )
+    return await _commit(session, revision, request=request, conflict=conflict)
 
 
 async def _commit(

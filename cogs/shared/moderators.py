@@ -27,14 +27,18 @@ from bot.answers.errors import AnswerError
 from bot.answers.report import WriteAnswer
 from bot.client import respond
 from bot.moderation import (
+    FILE_KINDS,
     HOW,
     CorrectionForm,
+    FileAnswer,
     NotAllowed,
     actor_name,
     applied_before,
+    confirm_file_write,
     confirm_write,
     correction_arguments,
     correction_form,
+    file_applied_before,
     may_write,
     preview_write,
 )
@@ -48,7 +52,7 @@ from bot.render.menus import (
     tell,
     what_was_asked,
 )
-from bot.render.moderation import applied_embed, closed_embed, preview_embed
+from bot.render.moderation import applied_embed, closed_embed, file_embed, preview_embed
 from bot.store.models import PendingWrite, Revision, stored_id
 from bot.store.pending import (
     PENDING,
@@ -167,6 +171,13 @@ async def send_preview(interaction: discord.Interaction, kind: str, arguments: d
     await respond(interaction, embed=embed, view=buttons, ephemeral=True)
 
 
+async def show_preview(interaction: discord.Interaction, pending: PendingWrite, embed: discord.Embed) -> None:
+    """Show a write previewed elsewhere (an import), kept as `pending`: privately, with Confirm / Cancel."""
+    _grey_when_expired(interaction, pending)
+    buttons = preview_buttons(stored_id(pending), overwrite=False)
+    await respond(interaction, embed=embed, view=buttons, ephemeral=True)
+
+
 TOKEN_MARGIN = 10.0  # seconds before an interaction token's 15 minutes end that its preview is greyed out
 _EXPIRING: dict[int, set[asyncio.Task[None]]] = {}  # by the id of the bot that showed the preview
 
@@ -226,11 +237,18 @@ def preview_buttons(pending_id: int, *, overwrite: bool, disabled: bool = False)
     )
 
 
-def _applied_buttons(kind: str, answer: WriteAnswer) -> discord.ui.View | None:
+def _applied_buttons(kind: str, answer: WriteAnswer | FileAnswer) -> discord.ui.View | None:
     """A "Correct" button under a result just entered, opening the tie's correction form."""
-    if kind != "report" or answer.fixture is None:
+    if kind != "report" or not isinstance(answer, WriteAnswer) or answer.fixture is None:
         return None
     return _layout(CorrectButton(answer.fixture.season, answer.fixture.number))
+
+
+def _applied_embed(answer: WriteAnswer | FileAnswer, *, kind: str, again: bool) -> discord.Embed:
+    """A write applied: a tie's (or a season's) change, or a whole file's."""
+    if isinstance(answer, WriteAnswer):
+        return applied_embed(answer, kind=kind, again=again)
+    return file_embed(answer, again=again or answer.already)
 
 
 # ------------------------------------------------------------------ the buttons
@@ -409,7 +427,9 @@ async def confirm(interaction: discord.Interaction, pending_id: int) -> None:
             await _already_over(interaction, pending)
             return
         claimed = await claim_pending(session=session, pending_id=pending_id, request=request)
-        if not claimed.claimed and claimed.request == request:
+        mine = claimed.pending is not None and claimed.pending.finished_request == request
+        if not claimed.claimed and (claimed.request == request or mine):
+            # This very interaction, delivered again: being handled, or handled (finished) just now.
             log.info("interaction %s delivered again: it is being handled already", request)
             return
         if claimed.request is None:
@@ -417,14 +437,25 @@ async def confirm(interaction: discord.Interaction, pending_id: int) -> None:
             return
         await interaction.response.defer()  # the write and its answer follow (an edit of the preview)
         try:
-            answer = await confirm_write(
-                session,
-                kind=pending.kind,
-                arguments=pending.arguments,
-                actor=pending.actor,
-                expected_version=pending.expected_version,
-                request=claimed.request,
-            )
+            answer: WriteAnswer | FileAnswer
+            if pending.kind in FILE_KINDS:  # an import, or its undo: the file is kept with the pending write
+                answer = await confirm_file_write(
+                    session,
+                    kind=pending.kind,
+                    arguments=pending.arguments,
+                    upload=pending.upload,
+                    actor=pending.actor,
+                    request=claimed.request,
+                )
+            else:
+                answer = await confirm_write(
+                    session,
+                    kind=pending.kind,
+                    arguments=pending.arguments,
+                    actor=pending.actor,
+                    expected_version=pending.expected_version,
+                    request=claimed.request,
+                )
         except AnswerError as refused:
             await finish_pending(session=session, pending_id=pending_id, state="refused")
             log.info("pending write %s not applied: %s", pending_id, refused.message)
@@ -435,7 +466,7 @@ async def confirm(interaction: discord.Interaction, pending_id: int) -> None:
         )
     log.info("pending write %s applied as revision %s by %s", pending_id, answer.revision, pending.actor)
     await interaction.edit_original_response(
-        embed=applied_embed(answer, kind=pending.kind, again=not claimed.claimed),
+        embed=_applied_embed(answer, kind=pending.kind, again=not claimed.claimed),
         view=_applied_buttons(pending.kind, answer),
     )
 
@@ -444,11 +475,22 @@ async def _already_over(interaction: discord.Interaction, pending: PendingWrite)
     """A press on a preview that is no longer pending: show how it ended."""
     if pending.state == "applied" and pending.revision_id is not None:
         async with _bot(interaction).store.session() as session:
-            made = await session.get(Revision, pending.revision_id)
-            answer = await applied_before(session, made) if made is not None else None
+            answer: WriteAnswer | FileAnswer | None
+            if pending.kind in FILE_KINDS:
+                answer = await file_applied_before(
+                    session,
+                    kind=pending.kind,
+                    arguments=pending.arguments,
+                    upload=pending.upload,
+                    actor=pending.actor,
+                    request=pending.finished_request,
+                )
+            else:
+                made = await session.get(Revision, pending.revision_id)
+                answer = await applied_before(session, made) if made is not None else None
         if answer is not None:
             await interaction.response.edit_message(
-                embed=applied_embed(answer, kind=pending.kind, again=True),
+                embed=_applied_embed(answer, kind=pending.kind, again=True),
                 view=_applied_buttons(pending.kind, answer),
             )
             return
@@ -457,8 +499,8 @@ async def _already_over(interaction: discord.Interaction, pending: PendingWrite)
         "expired": ("Expired", EXPIRED),
         "refused": (
             "Not applied",
-            "This preview was confirmed already and could not be applied: run the "
-            "command again to see the tie as it is now.",
+            "This preview was confirmed already and could not be applied: run the command again to see "
+            + ("how things stand now." if pending.kind in FILE_KINDS else "the tie as it is now."),
         ),
     }
     title, text = words.get(pending.state, ("Already confirmed", "This preview was confirmed already."))

@@ -21,7 +21,9 @@ _TYPES = {str: 3, int: 4, bool: 5, dt.date: 3}
 
 
 MODERATED = 4242  # a guild that takes results: the moderators' /mod commands are synced to it alone
-DISCORD_ONLY = {"mod channel set", "mod channel show"}  # about the server itself, not in the command table
+# About the server itself, or files in and out (the console's `import`/`export`): not in the command table.
+DISCORD_ONLY = {"mod channel set", "mod channel show", "mod import", "mod import-undo", "mod export"}
+DISCORD_ONLY |= {"mod channel ping"}  # a club's role to ping (following clubs, issue 14)
 
 
 async def loaded_bot(store: Store) -> OpenCupBot:

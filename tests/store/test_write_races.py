@@ -195,7 +195,10 @@ async def race(
     side_revisions = [row for row in new if row["fixture_number"] != fixture]
     assert sorted(row["fixture_id"] for row in side_revisions) == sorted(filled), side_revisions
     assert all(row["request"] is None and row["actor"] == f"mod:{won}" for row in side_revisions)
-    for table in before.keys() - {"fixture", "revision", "storemeta"}:
+    # The outbox: one notification, of the winner's result, written with it (issue 14).
+    notified = [row for row in after["notification"] if row not in before["notification"]]
+    assert [row["revision_id"] for row in notified] == [row["id"] for row in results_made], notified
+    for table in before.keys() - {"fixture", "revision", "storemeta", "notification"}:
         assert before[table] == after[table], f"trial {trial}: table {table} changed"
 
 

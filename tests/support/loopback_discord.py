@@ -37,7 +37,11 @@ The public API of :class:`LoopbackDiscord`:
   502, 504 and 524 five times with 1 + 2n s sleeps, so a fast test uses 503),
   ``response_deadline`` (3 s), ``attachment_size_limit`` (sent as ``attachment_size_limit`` in every
   interaction), ``privileged_intents`` (False: closes the gateway with 4014 when they are asked for),
-  ``patch``, ``fast_identify``.  The world is made of :class:`FakeGuild` (channels, roles, members),
+  ``patch``, ``fast_identify``, ``rate_limits`` (per-route limits such as
+  ``{"POST /users/@me/channels": (5, 1.0)}``, per major parameter, in fixed windows: a request over one is
+  answered 429 with ``retry_after`` and ``global`` in the body and ``Retry-After``, ``X-RateLimit-*`` and
+  ``Via`` headers, as Discord does; those within get ``X-RateLimit-*`` headers; ``rate_limited`` and
+  ``rate_accepted`` record them).  The world is made of :class:`FakeGuild` (channels, roles, members),
   :class:`FakeChannel`, :class:`FakeRole` and :class:`FakeUser` (``dms_open=False`` refuses DMs with
   50007); :func:`snowflake_on_shard` makes a guild id that lands on a chosen shard.
 * running a bot: ``async with fake.run(bot):`` logs it in, starts ``bot.connect(reconnect=False)``,
@@ -89,7 +93,8 @@ Routes served (under ``/api/v10``): ``GET /users/@me``, ``GET /users/{id}``, ``P
 with the ``with_response`` body), ``POST /webhooks/{app}/{token}``, ``GET|PATCH|DELETE
 /webhooks/{app}/{token}/messages/{@original|id}``, ``GET /channels/{id}``, ``POST /channels/{id}/typing``,
 ``POST /channels/{id}/messages``, ``GET|PATCH|DELETE /channels/{id}/messages/{id}``, ``GET /guilds/{id}``,
-``GET /guilds/{id}/members/{id}``; uploaded files are served back at their attachment URLs; the gateway is
+``GET /guilds/{id}/members/{id}``; uploaded files (the bot's, and those a test attaches to an option) are
+served back at their attachment URLs; the gateway is
 ``ws://127.0.0.1:PORT/gateway`` (HELLO, IDENTIFY → READY + one GUILD_CREATE per guild of the shard,
 heartbeat ACKs, member chunk requests, presence updates recorded).  Errors about unknown things (user,
 channel, guild, message: Discord's 10013/10003/10004/10008) are rejections, not violations, unless they
@@ -1355,6 +1360,7 @@ class LoopbackDiscord:
         heartbeat_interval: float = 41.25,
         patch: bool = True,
         fast_identify: bool = True,
+        rate_limits: Mapping[str, tuple[int, float]] | None = None,
     ) -> None:
         self.users: list[FakeUser] = list(users) if users is not None else [FakeUser()]
         self.guilds: list[FakeGuild] = list(guilds) if guilds is not None else [FakeGuild()]
@@ -1366,6 +1372,11 @@ class LoopbackDiscord:
         self.token = token
         self.invalid_token = invalid_token
         self.outage = dict(outage or {})
+        # Per-route rate limits, as Discord keeps them: {"POST /users/@me/channels": (limit, per seconds)}.
+        self.rate_limits = dict(rate_limits or {})
+        self._rate_buckets: dict[str, list[float]] = {}  # bucket → [window's reset (loop time), remaining]
+        self.rate_limited: list[str] = []  # every 429 answered: "METHOD route (major parameter)"
+        self.rate_accepted: dict[str, list[float]] = {}  # bucket → loop times of the requests it let through
         if any(not 500 <= status <= 599 for status in self.outage.values()):
             raise ValueError(f"an outage answers with a 5xx status, not {self.outage}")
         self.response_deadline = response_deadline
@@ -1705,7 +1716,15 @@ class LoopbackDiscord:
         try:
             if self._needs_auth(request.path) and not self._authorized(request):
                 raise _Rejected(401, 0, "401: Unauthorized")
+            limited = self._rate_limit(request)
+            if limited is not None and limited.status == 429:
+                record.status = 429
+                return limited
             response = await handler(request)
+            if limited is not None:
+                response.headers.update(
+                    {k: v for k, v in limited.headers.items() if k.startswith(("X-RateLimit", "Via"))}
+                )
         except _Rejected as rejected:
             self.rejections.append(f"{route} → {rejected.status} {rejected.code} {rejected.message}")
             if rejected.kind is not None:
@@ -1721,6 +1740,57 @@ class LoopbackDiscord:
             response = _json({"code": 0, "message": f"loopback Discord error: {exc!r}"}, status=400)
         record.status = response.status
         return response
+
+    def _rate_limit(self, request: web.Request) -> web.Response | None:
+        """Discord's per-route limit for a route the test limited: None for others.
+
+        A request over the limit gets 429 with ``retry_after`` (seconds, a float) and ``global: false`` in
+        its JSON body, and ``Retry-After``, ``X-RateLimit-*`` and ``Via`` headers (discord.py takes a 429
+        without ``Via`` for a Cloudflare ban); one within it gets an empty response whose ``X-RateLimit-*``
+        headers the caller adds to the real answer (discord.py waits before a bucket runs dry). Windows are
+        fixed, as Discord's are, and the bucket is per route and major parameter (channel, guild, webhook).
+        """
+        resource = request.match_info.route.resource
+        template = resource.canonical.removeprefix(API_PREFIX) if resource is not None else request.path
+        limit = self.rate_limits.get(f"{request.method} {template}")
+        if limit is None:
+            return None
+        allowed, per = limit
+        major = next(
+            (request.match_info[k] for k in ("channel_id", "guild_id", "app_id") if k in request.match_info),
+            "",
+        )
+        bucket = f"{request.method} {template} {major}".strip()
+        now = asyncio.get_running_loop().time()
+        state = self._rate_buckets.get(bucket)
+        if state is None or now >= state[0]:
+            state = self._rate_buckets[bucket] = [now + per, float(allowed)]
+        reset_after = max(0.0, state[0] - now)
+        headers = {
+            "X-RateLimit-Limit": str(allowed),
+            "X-RateLimit-Reset": f"{time.time() + reset_after:.3f}",
+            "X-RateLimit-Reset-After": f"{reset_after:.3f}",
+            "X-RateLimit-Bucket": f"{abs(hash(template)) % 16**12:012x}",
+            "Via": "1.1 google",
+        }
+        if state[1] <= 0:
+            self.rate_limited.append(bucket)
+            body = {
+                "message": "You are being rate limited.",
+                "retry_after": round(reset_after, 3),
+                "global": False,
+            }
+            headers |= {
+                "X-RateLimit-Remaining": "0",
+                "X-RateLimit-Scope": "user",
+                "Retry-After": str(max(1, int(reset_after + 0.999))),
+            }
+            limited = _json(body, status=429)
+            limited.headers.update(headers)
+            return limited
+        state[1] -= 1
+        self.rate_accepted.setdefault(bucket, []).append(now)
+        return web.Response(headers={**headers, "X-RateLimit-Remaining": str(int(state[1]))})
 
     @staticmethod
     def _needs_auth(path: str) -> bool:
@@ -2536,6 +2606,7 @@ class LoopbackDiscord:
                 "content_type": value.content_type or "application/octet-stream",
                 "ephemeral": True,
             }
+            self._uploads[str(attachment_id)] = value  # served at its URL, as Discord's CDN serves it
             return str(attachment_id)
         else:
             raise ValueError(f"{where} has unsupported type {kind}")

@@ -1,0 +1,228 @@
+"""The delivery task: sends the outbox's notifications to Discord, each once per target, recorded as it goes.
+
+Like `bot.client`, this is the Discord side of the core: it reads and records through `bot.store.outbox`,
+builds the announcement with `bot.answers.follows`, renders it with `bot.render.announce`, and sends it by
+REST (the guild's results channel, each following channel, each follower's DMs).
+
+**The order, and what a kill costs.** A delivery is *claimed* (state `sending`, this worker, an attempt
+counted; committed) before its message is sent, and *recorded* (`sent`, with the message id; committed) as
+soon as Discord answers. Nothing is sent for a delivery that is not claimed, and a claim is a conditional
+UPDATE, so two running bots (or a retried task) never send the same delivery at once. A process killed
+between the send and the record leaves the delivery `sending`; after the lease (`bot.store.outbox.LEASE`)
+another worker takes it and sends it again. So the worst case is one visible duplicate per kill, and only
+for the one message in flight at that moment (the window is one HTTP round trip); the alternative order
+(record first, then send) would instead lose that message silently, which is worse for a result. The
+message carries a nonce made from the delivery's id, so a client can tell a duplicate for what it is.
+
+**Failures.** A target that cannot be reached (DMs closed: 50007; a channel deleted or the bot shut out:
+404, 403) is marked `failing`, never deleted: the follower is told on their next command, moderators see it
+in `/mod channel show`. Anything else (a 5xx, the network) is retried with backoff. Rate limits are
+discord.py's to keep (it waits on 429s itself, per route, as Discord's headers say); DMs go out one at a
+time with `dm_interval` between them (a queue, not a burst).
+
+**Corrections.** A correction, undo or postponement of a tie edits the post already made for that tie to
+that target (its message id is stored) and adds "corrected by …"; where the old post is gone, a new post
+is made instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import uuid
+from typing import TYPE_CHECKING
+
+import aiohttp
+import discord
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.answers.follows import announcement
+from bot.render.announce import announcement_embed, ping_content
+from bot.store.follows import role_pings
+from bot.store.models import Delivery, Notification
+from bot.store.outbox import (
+    claim_due,
+    earlier_post,
+    expand_notifications,
+    notification_of,
+    record_failure,
+    record_sent,
+    release,
+)
+
+if TYPE_CHECKING:
+    from bot.client import OpenCupBot
+
+log = logging.getLogger(__name__)
+POLL_SECONDS = 2.0  # how often the outbox is looked at when nothing woke the task
+DM_INTERVAL = 1.0  # seconds between two direct messages
+CORRECTING = ("correction", "undo", "postponed")
+UNREACHABLE = {50007, 50001, 50013, 10003, 10013}  # DMs closed, no access, no permission, no channel/user
+
+
+def lasting(failure: discord.HTTPException) -> bool:
+    """Whether a failure will not pass by itself: an unreachable target, or a message Discord refused."""
+    return failure.code in UNREACHABLE or (400 <= failure.status < 500 and failure.status != 429)
+
+
+class Deliverer:
+    """The bot's delivery task: expand notifications, claim deliveries, send them, record them."""
+
+    def __init__(
+        self, bot: OpenCupBot, *, poll: float | None = None, dm_interval: float | None = None
+    ) -> None:
+        """A worker for `bot` with a name of its own (host, process, a random part)."""
+        self.bot = bot
+        self.poll = POLL_SECONDS if poll is None else poll
+        self.dm_interval = DM_INTERVAL if dm_interval is None else dm_interval
+        self.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.untold: set[int] = set()  # followers with failing DMs they were not told of yet
+        self._task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+
+    def start(self) -> None:
+        """Start the task (once)."""
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="opencup-delivery")
+
+    async def stop(self) -> None:
+        """Stop the task; a delivery claimed and not recorded is taken again after the lease."""
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    def wake(self) -> None:
+        """Look at the outbox now (a change was just committed in this process)."""
+        self._wake.set()
+
+    async def _run(self) -> None:
+        await self.bot.wait_until_ready()
+        async with self.bot.store.session() as session:
+            rows = await session.exec(
+                select(Delivery.user_id).where(
+                    col(Delivery.state) == "failing",
+                    col(Delivery.told_at).is_(None),
+                    col(Delivery.user_id).is_not(None),
+                )
+            )
+            self.untold.update(user for user in rows.all() if user is not None)
+        while True:
+            try:
+                busy = await self.step()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("the delivery task failed a round; it goes on")
+                busy = False
+            if not busy:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.poll)
+
+    async def step(self) -> bool:
+        """One round: expand new notifications, claim what is due, deliver it; whether anything was done."""
+        async with self.bot.store.session() as session:
+            expanded = await expand_notifications(session=session)
+        async with self.bot.store.session() as session:
+            claimed = await claim_due(session=session, worker=self.worker)
+        for delivery in claimed:
+            await self.deliver(delivery)
+        return bool(expanded or claimed)
+
+    async def deliver(self, delivery: Delivery) -> None:
+        """Send one claimed delivery (or edit the earlier post it corrects) and record what happened."""
+        async with self.bot.store.session() as session:
+            notification = await notification_of(session=session, delivery=delivery)
+            earlier, waiting = (None, False)
+            if notification.kind in CORRECTING:
+                earlier, waiting = await earlier_post(
+                    session=session, notification=notification, target=delivery.target
+                )
+            if waiting:  # the post it corrects is still on its way: after it
+                await release(session=session, delivery=delivery, worker=self.worker)
+                return
+            news = await announcement(session, notification)
+            roles = await self._roles(session, delivery, notification)
+        corrected_by = notification.actor if earlier is not None else ""
+        embed = announcement_embed(news, corrected_by=corrected_by)
+        mentions = (  # the only mention a post may carry: the roles set for its clubs
+            discord.AllowedMentions(everyone=False, users=False, roles=[discord.Object(id=r) for r in roles])
+            if roles
+            else discord.AllowedMentions.none()
+        )
+        try:
+            message, edited = await self._send(delivery, earlier, embed, ping_content(roles), mentions)
+        except discord.HTTPException as failure:
+            await self._failed(delivery, failure, lasting=lasting(failure))
+        except (aiohttp.ClientError, TimeoutError, OSError) as failure:
+            await self._failed(delivery, failure, lasting=False)
+        else:
+            async with self.bot.store.session() as session:
+                await record_sent(
+                    session=session,
+                    delivery_id=delivery.id or 0,
+                    worker=self.worker,
+                    message_id=message.id,
+                    message_channel_id=message.channel.id,
+                    edited=edited,
+                )
+        if delivery.user_id is not None and self.dm_interval:
+            await asyncio.sleep(self.dm_interval)  # DMs are a queue, spaced: never a burst
+
+    async def _roles(
+        self, session: AsyncSession, delivery: Delivery, notification: Notification
+    ) -> list[int]:
+        """The roles a channel post pings: those the guild set for the clubs named (none in DMs)."""
+        if delivery.guild_id is None:
+            return []
+        pings = await role_pings(session=session, guild_ids=[delivery.guild_id])
+        guild = delivery.guild_id
+        clubs = [club for club in (notification.home_id, notification.away_id) if club is not None]
+        return sorted({pings[(guild, club)] for club in clubs if (guild, club) in pings})
+
+    async def _send(
+        self,
+        delivery: Delivery,
+        earlier: Delivery | None,
+        embed: discord.Embed,
+        content: str,
+        mentions: discord.AllowedMentions,
+    ) -> tuple[discord.Message | discord.PartialMessage, bool]:
+        """Edit the earlier post (a correction), or send a new one; the message, and whether it was edited."""
+        if earlier is not None and earlier.message_id and earlier.message_channel_id:
+            channel = self.bot.get_partial_messageable(earlier.message_channel_id)
+            try:
+                edited = await channel.get_partial_message(earlier.message_id).edit(
+                    content=content or None, embed=embed, allowed_mentions=mentions
+                )
+                return edited, True
+            except discord.NotFound:
+                log.info("delivery %s: the post it corrects is gone; posting anew", delivery.id)
+        nonce = f"oc{delivery.id}"[:25]
+        if delivery.user_id is not None:
+            dm = await self.bot.create_dm(discord.Object(id=delivery.user_id))
+            sent = await dm.send(embed=embed, allowed_mentions=discord.AllowedMentions.none(), nonce=nonce)
+        else:
+            assert delivery.channel_id is not None
+            target = self.bot.get_partial_messageable(delivery.channel_id, guild_id=delivery.guild_id)
+            sent = await target.send(
+                content=content or None, embed=embed, allowed_mentions=mentions, nonce=nonce
+            )
+        return sent, False
+
+    async def _failed(self, delivery: Delivery, failure: Exception, *, lasting: bool) -> None:
+        code = getattr(failure, "code", 0)
+        words = f"{type(failure).__name__} {code}: {failure}"[:300]
+        async with self.bot.store.session() as session:
+            state = await record_failure(
+                session=session, delivery=delivery, worker=self.worker, error=words, lasting=lasting
+            )
+        log.warning("delivery %s to %s failed (%s): %s", delivery.id, delivery.target, state, words)
+        if state == "failing" and delivery.user_id is not None:
+            self.untold.add(delivery.user_id)
