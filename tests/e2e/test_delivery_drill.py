@@ -1,8 +1,8 @@
 """The delivery crash drill, bounded (issue 14): the bot SIGKILLed at random points as results are confirmed.
 
 A production bot process delivers the notifications of reports applied one by one (results, then
-corrections of the same ties) to a guild's results channel and to each follower's DMs, and is killed once at a random
-moment; a last bot finishes. Every delivery of every committed report is then made, and the
+corrections of the same ties) to a guild's results channel and to each follower's DMs, and is killed
+once at a random moment; a last bot finishes. Every delivery of every committed report is then made, and the
 duplicates (a message sent again for one delivery) are counted. The bound: a kill can double only the one
 message whose send had returned and whose record had not yet committed, so at most one per kill. The full
 drill (200 reports, 5 followers each, more kills) is `python -m bench.bench_following`.
