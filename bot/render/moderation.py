@@ -97,6 +97,17 @@ def applied_embed(answer: WriteAnswer, *, kind: str, again: bool = False) -> dis
     return embed
 
 
+# The writes fans are told of (bot.store.writes puts their notifications in the outbox).
+ANNOUNCED = frozenset({"report", "undo", "fixture", "bye"})
+
+
+def announced_where(channel_id: int | None) -> str:
+    """Where an applied write is announced: the server's results channel (if set) and the followers."""
+    if channel_id is None:
+        return "To the clubs' followers. This server has no results channel: `/mod channel set` names one."
+    return f"In <#{channel_id}>, and to the clubs' followers (the posts follow within seconds)."
+
+
 def closed_embed(title: str, text: str, *, colour: discord.Colour | None = None) -> discord.Embed:
     """A preview that ended without a write: cancelled, expired or refused, and why."""
     return discord.Embed(

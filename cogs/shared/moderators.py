@@ -52,7 +52,15 @@ from bot.render.menus import (
     tell,
     what_was_asked,
 )
-from bot.render.moderation import applied_embed, closed_embed, file_embed, preview_embed
+from bot.render.moderation import (
+    ANNOUNCED,
+    announced_where,
+    applied_embed,
+    closed_embed,
+    file_embed,
+    preview_embed,
+)
+from bot.store.guilds import guild_setting
 from bot.store.models import PendingWrite, Revision, stored_id
 from bot.store.pending import (
     PENDING,
@@ -464,11 +472,13 @@ async def confirm(interaction: discord.Interaction, pending_id: int) -> None:
         await finish_pending(
             session=session, pending_id=pending_id, state="applied", revision_id=answer.revision
         )
+        setting = await guild_setting(session=session, guild_id=pending.guild_id)
     log.info("pending write %s applied as revision %s by %s", pending_id, answer.revision, pending.actor)
-    await interaction.edit_original_response(
-        embed=_applied_embed(answer, kind=pending.kind, again=not claimed.claimed),
-        view=_applied_buttons(pending.kind, answer),
-    )
+    embed = _applied_embed(answer, kind=pending.kind, again=not claimed.claimed)
+    if pending.kind in ANNOUNCED:
+        channel = setting.results_channel_id if setting is not None else None
+        embed.add_field(name="Announced", value=announced_where(channel), inline=False)
+    await interaction.edit_original_response(embed=embed, view=_applied_buttons(pending.kind, answer))
 
 
 async def _already_over(interaction: discord.Interaction, pending: PendingWrite) -> None:

@@ -224,6 +224,7 @@ async def test_a_report_previewed_then_confirmed_changes_what_fans_see(world: Wo
     message = await confirmed(world, preview)
     assert "applied as revision" in message.embeds[0]["title"]
     assert "FC Folsom (UPSL) 2-1 Valley 559 FC" in embed_text(message.embeds[0])
+    assert "This server has no results channel" in embed_text(message.embeds[0])  # where it is announced
     assert set(buttons(message)) == {"Correct"}
     assert "FC Folsom (UPSL) 2-1 Valley 559 FC" in await world.fan_asks(
         "round", {"number": 3, "season": SEASON}
@@ -353,8 +354,9 @@ async def test_autocomplete_offers_open_ties_and_a_home_clubs_opponents(world: W
     assert clubs == fans and clubs
 
 
-async def test_a_servers_results_channel_is_kept_not_posted_to(world: World) -> None:
-    """/mod channel set records the channel (the current one by default); /mod channel show says it."""
+async def test_a_servers_results_channel_is_kept_and_named_in_confirmations(world: World) -> None:
+    """/mod channel set records the channel (the current one by default); /mod channel show says it; a
+    confirmation says the result is announced there."""
     assert (
         await world.mod("channel show")
     ).content == "No results channel is set for this server yet: set one with /mod channel set."
@@ -369,6 +371,9 @@ async def test_a_servers_results_channel_is_kept_not_posted_to(world: World) -> 
     assert world.fake.messages == []  # nothing posted
     refused = await world.mod("channel set", user=world.fan)
     assert "moderator role" in (refused.content or "")
+    preview = await world.mod("report", {"fixture": FOLSOM_TIE, "score": "2-1", "season": SEASON})
+    applied = await confirmed(world, preview)  # the confirmation says where the result is announced
+    assert f"In <#{results.id}>, and to the clubs' followers" in embed_text(applied.embeds[0])
 
 
 # ------------------------------------------------------------------ refusals
