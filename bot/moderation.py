@@ -14,23 +14,26 @@ import hashlib
 import json
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.answers.commands import COMMANDS
 from bot.answers.errors import BadOption, SeasonNotFound
-from bot.answers.imports import ImportAnswer, UndoImportAnswer, import_file, import_undo
 from bot.answers.lookup import current_model, season_in
 from bot.answers.models import RoundMatch
 from bot.answers.report import FixtureView, Refused, WriteAnswer
 from bot.answers.round import round_match
 from bot.names import IndexedTeam, TeamIndex
 from bot.settings import Settings
-from bot.store.imports import batch_of_request
 from bot.store.model import SeasonSnapshot, StoreModel
 from bot.store.models import Fixture, Revision
 from bot.store.pending import last_change_by, revision_of_request
+
+if TYPE_CHECKING:  # the file imports' machinery is loaded when a file is imported, not at start-up
+    from bot.answers.imports import ImportAnswer, UndoImportAnswer
+
+    FileAnswer = ImportAnswer | UndoImportAnswer
 
 Reason = Literal["direct_message", "guild", "role", "manage_server"]
 FIXTURE_KINDS = ("report", "undo")  # writing commands that change one tie, and preview its version
@@ -403,7 +406,6 @@ def correction_arguments(*, season: int, number: int, fields: Mapping[str, str])
 
 
 FILE_KINDS = ("import", "import-undo")  # pending writes that are not commands of the table
-FileAnswer = ImportAnswer | UndoImportAnswer
 
 
 @dataclass(frozen=True)
@@ -440,6 +442,8 @@ async def preview_import(
     actor: str,
 ) -> FilePreview:
     """Check an uploaded file against the store (nothing is written); refusals are raised as `Refused`."""
+    from bot.answers.imports import import_file
+
     answer = await import_file(
         session,
         content=content,
@@ -459,6 +463,8 @@ async def preview_import(
 
 async def preview_import_undo(session: AsyncSession, *, batch: str, actor: str) -> FilePreview:
     """What undoing the import `batch` would put back (nothing is written)."""
+    from bot.answers.imports import import_undo
+
     answer = await import_undo(session, batch=batch, actor=actor)
     arguments = {"batch": answer.batch, "expect": fingerprint(answer)}
     return FilePreview("import-undo", answer, arguments)
@@ -474,6 +480,8 @@ async def _run_file(
     apply: bool,
     request: str | None,
 ) -> FileAnswer:
+    from bot.answers.imports import import_file, import_undo
+
     if kind == "import-undo":
         return await import_undo(
             session, batch=arguments.get("batch", ""), apply=apply, actor=actor, request=request
@@ -509,6 +517,7 @@ async def confirm_file_write(
     nothing is written and the refusal (`changed_meanwhile`) says what the file would do now. Applied again
     under the same request, the answer is the first application's (`already`), and nothing more is written.
     """
+    from bot.store.imports import batch_of_request
 
     async def run(*, apply: bool) -> FileAnswer:
         return await _run_file(
@@ -547,6 +556,8 @@ async def file_applied_before(
     request: str | None,
 ) -> FileAnswer | None:
     """The answer of an import (or undo) applied earlier under `request`, or None; it writes nothing."""
+    from bot.store.imports import batch_of_request
+
     if request is None or not await batch_of_request(session, request):
         return None
     return await _run_file(

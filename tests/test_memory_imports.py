@@ -43,6 +43,11 @@ BOT_WITHOUT_PICTURES = textwrap.dedent(
     def pillow() -> list[str]:
         return sorted(name for name in sys.modules if name == "PIL" or name.startswith("PIL."))
 
+    FILE_IMPORTS = ("bot.answers.imports", "bot.store.imports", "bot.seasons.upload", "bot.seasons.reader")
+
+    def file_imports() -> list[str]:
+        return [name for name in FILE_IMPORTS if name in sys.modules]
+
     async def main() -> dict[str, object]:
         seen: dict[str, object] = {"imported": pillow()}
         with tempfile.TemporaryDirectory() as folder:
@@ -56,6 +61,7 @@ BOT_WITHOUT_PICTURES = textwrap.dedent(
                     answers = [await fake.slash(path, options) for path, options in ASKED]
                     seen["answered"] = [bool(answer.embeds) for answer in answers]
                     seen["asked"] = pillow()
+                    seen["file_imports"] = file_imports()
                     picture = await fake.slash(
                         "path", {"team": "folsom", "season": 2024, "picture": True}, followups=1
                     )
@@ -81,8 +87,10 @@ def run_script(source: str) -> dict[str, Any]:
 
 
 def test_pillow_is_imported_only_when_a_picture_is_asked_for() -> None:
-    """Every cog loaded, every command answered without Pillow; the first picture imports it."""
+    """Every cog loaded, every command answered without Pillow; the first picture imports it. The
+    machinery of file imports (/mod import) is not loaded either: a few MiB a fan's question never needs."""
     seen = run_script(BOT_WITHOUT_PICTURES)
+    assert seen["file_imports"] == [], seen
     assert "cogs.bracket" in seen["cogs"] and "cogs.path" in seen["cogs"] and seen["failed"] == []
     assert seen["answered"] == [True] * 8
     assert seen["imported"] == seen["ready"] == seen["asked"] == [], seen

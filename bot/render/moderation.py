@@ -6,13 +6,17 @@ Every club name and note is user text: markdown in it is neutralised, and messag
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import discord
 
-from bot.answers.imports import ImportAnswer, UndoImportAnswer
 from bot.answers.models import RoundMatch
 from bot.answers.report import FixtureView, HistoryAnswer, HistoryLine, WriteAnswer
-from bot.moderation import FileAnswer, Preview
+from bot.moderation import Preview
+
+if TYPE_CHECKING:  # the file imports' machinery is loaded when a file is imported, not at start-up
+    from bot.answers.imports import ImportAnswer, UndoImportAnswer
+    from bot.moderation import FileAnswer
 from bot.render.embed import discord_when, render_pages
 from bot.render.text import tie_words
 
@@ -319,6 +323,8 @@ def file_embed(
     again: bool = False,
 ) -> discord.Embed:
     """An import or the undo of one, previewed or applied."""
+    from bot.answers.imports import ImportAnswer  # loaded with the first file imported, not at start-up
+
     if isinstance(answer, ImportAnswer):
         return import_embed(answer, pending_id=pending_id, expires_at=expires_at, again=again)
     return import_undo_embed(answer, pending_id=pending_id, expires_at=expires_at, again=again)

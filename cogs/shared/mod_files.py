@@ -20,18 +20,17 @@ from typing import TYPE_CHECKING
 import aiohttp
 import discord
 
-from bot.answers.imports import ExportAnswer, ImportAnswer, export_season
 from bot.answers.lookup import season_in
 from bot.answers.report import Refused
 from bot.client import respond
 from bot.moderation import FilePreview, actor_name, preview_import, preview_import_undo
 from bot.render.moderation import file_embed
-from bot.seasons.upload import MAX_UPLOAD_BYTES, MAX_UPLOAD_WORDS
 from bot.store.models import stored_id
 from bot.store.pending import aware, create_pending
 from cogs.shared.moderators import show_preview
 
 if TYPE_CHECKING:
+    from bot.answers.imports import ExportAnswer
     from bot.client import OpenCupBot
 
 log = logging.getLogger(__name__)
@@ -69,6 +68,8 @@ def size_words(size: int) -> str:
 
 def too_large(filename: str, size: int) -> Refused | None:
     """The refusal of an attachment bigger than an import takes (before it is downloaded), if it is."""
+    from bot.seasons.upload import MAX_UPLOAD_BYTES, MAX_UPLOAD_WORDS
+
     if size <= MAX_UPLOAD_BYTES:
         return None
     return Refused(
@@ -131,6 +132,8 @@ async def send_import_preview(
             actor=actor_name(interaction.user.name),
         )
     answer = preview.answer
+    from bot.answers.imports import ImportAnswer
+
     assert isinstance(answer, ImportAnswer)
     log.info(
         "import of %s (%d bytes) previewed by %s: %s",
@@ -188,6 +191,8 @@ async def send_export(interaction: discord.Interaction, season: int | None) -> N
     bot = _bot(interaction)
     year = season if season is not None else season_in(await bot.store.model(), None).season.year
     async with bot.store.session() as session:
+        from bot.answers.imports import export_season
+
         exported = await export_season(session, season=year)
     text, files = export_reply(exported, limit=interaction.filesize_limit)
     log.info(

@@ -30,7 +30,6 @@ from bot.moderation import (
     FILE_KINDS,
     HOW,
     CorrectionForm,
-    FileAnswer,
     NotAllowed,
     actor_name,
     applied_before,
@@ -74,6 +73,7 @@ from bot.store.pending import (
 
 if TYPE_CHECKING:
     from bot.client import OpenCupBot
+    from bot.moderation import FileAnswer
 
 log = logging.getLogger(__name__)
 
