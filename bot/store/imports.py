@@ -965,25 +965,17 @@ async def apply_import(
             after = {"round": bye.round, "team": name, "team_id": team_id, "source": bye.source}
             revise("bye", season_id, "a bye (import)", before=None, after=after)
         await session.flush()
-        version = await bump_version(session)
-        for revision in revisions:
-            revision.store_version = version
-        if revisions:
-            revisions[0].request = request
-        session.add_all(revisions)
-        await session.commit()
+        await _commit_batch(session, revisions, request=request)
     except (WriteRefused, IntegrityError) as refused:
-        await session.rollback()
-        again = await batch_of_request(session, request)  # the same request, applied a moment ago
-        if again:
-            return Applied(again, already=True)
-        if isinstance(refused, WriteRefused):
-            raise
-        raise WriteRefused(
-            "changed_meanwhile",
-            f"Someone changed the {plan.year} season while the import was being applied (a season, club, "
-            "entry or fixture number taken meanwhile): nothing was imported; check the file again.",
-        ) from None
+        return await _refused_batch(
+            session,
+            refused,
+            request=request,
+            conflict=(
+                f"Someone changed the {plan.year} season while the import was being applied (a season, "
+                "club, entry or fixture number taken meanwhile): nothing was imported; check the file again."
+            ),
+        )
     return Applied(revisions)
 
 
@@ -1318,25 +1310,39 @@ async def apply_undo(
             )
         for team_id in plan.delete_clubs:
             await session.exec(delete(Team).where(col(Team.id) == team_id))
-        version = await bump_version(session)
-        for revision in revisions:
-            revision.store_version = version
-        if revisions:
-            revisions[0].request = request
-        session.add_all(revisions)
-        await session.commit()
+        await _commit_batch(session, revisions, request=request)
     except (WriteRefused, IntegrityError) as refused:
-        await session.rollback()
-        again = await batch_of_request(session, request)  # the same request, applied a moment ago
-        if again:
-            return Applied(again, already=True)
-        if isinstance(refused, WriteRefused):
-            raise
-        raise WriteRefused(
-            "changed_meanwhile",
-            f"Import {plan.batch} changed meanwhile (undone elsewhere?): nothing was undone.",
-        ) from None
+        return await _refused_batch(
+            session,
+            refused,
+            request=request,
+            conflict=(f"Import {plan.batch} changed meanwhile (undone elsewhere?): nothing was undone."),
+        )
     return Applied(revisions)
+
+
+async def _commit_batch(session: AsyncSession, revisions: list[Revision], *, request: str | None) -> None:
+    """Commit a batch's changes and revisions, all at one new store version (the request on the first)."""
+    version = await bump_version(session)
+    for revision in revisions:
+        revision.store_version = version
+    if revisions:
+        revisions[0].request = request
+    session.add_all(revisions)
+    await session.commit()
+
+
+async def _refused_batch(
+    session: AsyncSession, refused: WriteRefused | IntegrityError, *, request: str | None, conflict: str
+) -> Applied:
+    """After a batch's transaction failed: the same request applied a moment ago, or the refusal."""
+    await session.rollback()
+    again = await batch_of_request(session, request)
+    if again:
+        return Applied(again, already=True)
+    if isinstance(refused, WriteRefused):
+        raise refused
+    raise WriteRefused("changed_meanwhile", conflict) from None
 
 
 @dataclass
