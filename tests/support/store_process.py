@@ -90,11 +90,18 @@ async def open_once(request: dict[str, Any], result: Path) -> None:
         opened = time.perf_counter() - started
         report = await holdings(store)
         report |= {"loading_at": loading[0], "open": opened, "loaded": any(loads)}
-        await asyncio.to_thread(result.write_text, json.dumps(report))
+        await asyncio.to_thread(write_report, result, report)
         if request.get("hold"):
             await asyncio.to_thread(wait_for, request["hold"])
     finally:
         await store.close()
+
+
+def write_report(result: Path, report: dict[str, Any]) -> None:
+    """Write the report whole or not at all (a test that sees the file exist reads all of it)."""
+    partial = result.with_name(result.name + ".partial")
+    partial.write_text(json.dumps(report))
+    os.replace(partial, result)
 
 
 async def rebuild(request: dict[str, Any], result: Path) -> None:
@@ -103,7 +110,7 @@ async def rebuild(request: dict[str, Any], result: Path) -> None:
 
     done = await rebuild_sqlite(request["url"], Path(request["data"]))
     report = {"kept": str(done.kept) if done.kept else None, "damage": done.damage}
-    await asyncio.to_thread(result.write_text, json.dumps(report))
+    await asyncio.to_thread(write_report, result, report)
 
 
 def child(request: dict[str, Any]) -> int:
@@ -115,7 +122,7 @@ def child(request: dict[str, Any]) -> int:
         asyncio.run(open_once(request, result) if request["do"] == "open" else rebuild(request, result))
     except BaseException as error:  # the test reads the failure from the result file
         report = {"error": f"{type(error).__name__}: {error}", "traceback": traceback.format_exc()}
-        result.write_text(json.dumps(report))
+        write_report(result, report)
         return 1
     return 0
 
