@@ -36,7 +36,7 @@ from bot.render.menus import (
 from bot.render.picture import PictureCache
 from bot.settings import Settings
 from bot.store.engine import Store
-from bot.store.model import freeze_after_loads, held_model
+from bot.store.model import freeze_after_loads, held_model, settle_memory
 
 log = logging.getLogger(__name__)
 SOMETHING_WENT_WRONG = (
@@ -300,7 +300,7 @@ class OpenCupBot(commands.AutoShardedBot):
         await self.sync_commands()
         self.deliverer.start()  # following clubs: the outbox's delivery task (bot.delivery)
         freeze_after_loads()  # from now on, and for what start-up made: no long pauses of the collector
-        gc.freeze()
+        settle_memory()
 
     async def load_cogs(self) -> None:
         """Load every cog in `cogs/`; one that fails is logged and recorded, and the others still load."""

@@ -155,3 +155,20 @@ async def test_a_confirmation_from_elsewhere_is_not_refused_by_a_model_read_mome
         assert again.applied and again.fixture is not None and again.fixture.home_score == 0
     finally:
         await other.close()
+
+
+def test_settle_memory_freezes_the_living_and_trims_the_heap() -> None:
+    """After a model is read whole: what lives is out of the collector's passes, freed memory handed back."""
+    import gc
+    import sys
+
+    import bot.store.model as model_module
+
+    gc.unfreeze()
+    try:
+        model_module.settle_memory()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+    if sys.platform == "linux":  # glibc's malloc_trim, found once at import
+        assert model_module._trim is not None and model_module._trim(0) in (0, 1)
