@@ -27,7 +27,7 @@ from bot.answers.round import round_match
 from bot.names import IndexedTeam, TeamIndex
 from bot.settings import Settings
 from bot.store.model import SeasonSnapshot, StoreModel
-from bot.store.models import Fixture, Revision
+from bot.store.models import Fixture, PendingWrite, Revision
 from bot.store.pending import last_change_by, revision_of_request
 
 if TYPE_CHECKING:  # the file imports' machinery is loaded when a file is imported, not at start-up
@@ -563,3 +563,43 @@ async def file_applied_before(
     return await _run_file(
         session, kind=kind, arguments=arguments, upload=upload, actor=actor, apply=True, request=request
     )
+
+
+async def apply_pending(
+    session: AsyncSession, pending: PendingWrite, *, request: str
+) -> WriteAnswer | FileAnswer:
+    """Apply a pending write under `request`: an import (or its undo) with the file it keeps, or a command."""
+    if pending.kind in FILE_KINDS:
+        return await confirm_file_write(
+            session,
+            kind=pending.kind,
+            arguments=pending.arguments,
+            upload=pending.upload,
+            actor=pending.actor,
+            request=request,
+        )
+    return await confirm_write(
+        session,
+        kind=pending.kind,
+        arguments=pending.arguments,
+        actor=pending.actor,
+        expected_version=pending.expected_version,
+        request=request,
+    )
+
+
+async def answer_when_applied(
+    session: AsyncSession, pending: PendingWrite
+) -> WriteAnswer | FileAnswer | None:
+    """What a pending write applied earlier answered (for a press that comes after); it writes nothing."""
+    if pending.kind in FILE_KINDS:
+        return await file_applied_before(
+            session,
+            kind=pending.kind,
+            arguments=pending.arguments,
+            upload=pending.upload,
+            actor=pending.actor,
+            request=pending.finished_request,
+        )
+    made = await session.get(Revision, pending.revision_id) if pending.revision_id is not None else None
+    return await applied_before(session, made) if made is not None else None

@@ -32,12 +32,10 @@ from bot.moderation import (
     CorrectionForm,
     NotAllowed,
     actor_name,
-    applied_before,
-    confirm_file_write,
-    confirm_write,
+    answer_when_applied,
+    apply_pending,
     correction_arguments,
     correction_form,
-    file_applied_before,
     may_write,
     preview_write,
 )
@@ -60,7 +58,7 @@ from bot.render.moderation import (
     preview_embed,
 )
 from bot.store.guilds import guild_setting
-from bot.store.models import PendingWrite, Revision, stored_id
+from bot.store.models import PendingWrite, stored_id
 from bot.store.pending import (
     PENDING,
     aware,
@@ -445,25 +443,7 @@ async def confirm(interaction: discord.Interaction, pending_id: int) -> None:
             return
         await interaction.response.defer()  # the write and its answer follow (an edit of the preview)
         try:
-            answer: WriteAnswer | FileAnswer
-            if pending.kind in FILE_KINDS:  # an import, or its undo: the file is kept with the pending write
-                answer = await confirm_file_write(
-                    session,
-                    kind=pending.kind,
-                    arguments=pending.arguments,
-                    upload=pending.upload,
-                    actor=pending.actor,
-                    request=claimed.request,
-                )
-            else:
-                answer = await confirm_write(
-                    session,
-                    kind=pending.kind,
-                    arguments=pending.arguments,
-                    actor=pending.actor,
-                    expected_version=pending.expected_version,
-                    request=claimed.request,
-                )
+            answer = await apply_pending(session, pending, request=claimed.request)
         except AnswerError as refused:
             await finish_pending(session=session, pending_id=pending_id, state="refused")
             log.info("pending write %s not applied: %s", pending_id, refused.message)
@@ -485,19 +465,7 @@ async def _already_over(interaction: discord.Interaction, pending: PendingWrite)
     """A press on a preview that is no longer pending: show how it ended."""
     if pending.state == "applied" and pending.revision_id is not None:
         async with _bot(interaction).store.session() as session:
-            answer: WriteAnswer | FileAnswer | None
-            if pending.kind in FILE_KINDS:
-                answer = await file_applied_before(
-                    session,
-                    kind=pending.kind,
-                    arguments=pending.arguments,
-                    upload=pending.upload,
-                    actor=pending.actor,
-                    request=pending.finished_request,
-                )
-            else:
-                made = await session.get(Revision, pending.revision_id)
-                answer = await applied_before(session, made) if made is not None else None
+            answer = await answer_when_applied(session, pending)
         if answer is not None:
             await interaction.response.edit_message(
                 embed=_applied_embed(answer, kind=pending.kind, again=True),
