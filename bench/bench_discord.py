@@ -27,12 +27,18 @@ All of it at each season count of `--seasons`: 2 is the project's data/; more ar
 `bench/seasons20.py` (the real seasons copied under other years, clubs renamed), which check-data must
 accept. The targets of issue 12 are printed beside the figures, each marked PASS or FAIL. The machine is
 shared and small (2 cores: the loopback and the bot take one each), so compare the rows of one run.
+
+Both bots start from compiled bytecode, as a deployed bot does: pip compiles what it installs (discord.py
+and the other libraries), and the project's own code, installed editable, is compiled here first
+(`compiled_code`). Without that, a machine that sets PYTHONDONTWRITEBYTECODE (these do) would compile
+every module of `bot/` and `cogs/` again at every start, about 0.2 s that no deployed start pays.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import compileall
 import contextlib
 import gc
 import math
@@ -654,12 +660,19 @@ async def run_seasons(
     return SeasonRun(seasons, years, data_dir, build_seconds, problems, floor, bot)
 
 
+def compiled_code() -> None:
+    """Compile the project's code to bytecode (in `__pycache__`, ignored by git), as pip compiles packages."""
+    for folder in ("bot", "cogs", "bench"):
+        compileall.compile_dir(ROOT / folder, quiet=1)
+
+
 async def run_benchmark(
     config: Config, *, work: Path | None = None, progress: Callable[[str], None] = print
 ) -> Report:
     """Run everything `config` asks for; `work` holds the stores and the bots' logs (a temporary folder)."""
     report = Report(config)
     began = time.monotonic()
+    compiled_code()
     world = World()
     with contextlib.ExitStack() as stack:
         if work is None:
