@@ -87,7 +87,7 @@ async def _ask(commands: list[str], as_json: bool, *, apply: bool = False, actor
 
 def _import(seeds: list[Path], *, force: bool = False) -> int:
     """Import each seed; a document that cannot be imported is one line on stderr, and the status 1."""
-    from bot.seasons.importer import NotASeason, import_seed
+    from bot.seasons.importer import NotASeason, import_report, import_seed
 
     data_dir = get_settings().data_dir
     status = 0
@@ -113,8 +113,8 @@ def _import(seeds: list[Path], *, force: bool = False) -> int:
         else:
             where = f" → {outcome.folder}" + (" (unchanged)" if outcome.unchanged else "")
         print(f"{seed.name}: {facts.year} — {counts}{where}")
-        for finding in facts.findings:
-            print(f"  {finding.level}: {finding.message}")
+        for line in import_report(facts):
+            print(line)
         if outcome.errors:
             errors = f"{len(outcome.errors)} error{'s' if len(outcome.errors) != 1 else ''}"
             if outcome.written:

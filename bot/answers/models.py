@@ -50,7 +50,7 @@ class PathAnswer(BaseModel):
     team: str
     season: int
     name_in_season: str = ""
-    status: str  # qualified / eliminated / alive / not_entered
+    status: str  # qualified / eliminated / alive / not_entered / unknown (the source does not say)
     route: str = ""
     track: Track | None = None
     berth: str = ""
@@ -66,6 +66,7 @@ class PathAnswer(BaseModel):
     next_fixture: MatchLine | None = None
     possible_opponents: list[str] = Field(default_factory=list)
     awaiting_draw: bool = False
+    unknown_from_round: int | None = None  # status unknown: the round whose outcome the source does not say
     other_seasons: list[int] = Field(default_factory=list)
     freshness: Freshness = Field(default_factory=Freshness)
 

@@ -8,6 +8,7 @@ from bot.answers.cache import cached
 from bot.answers.lookup import SeasonSnapshot, find_season, find_team, snapshot, team_seasons
 from bot.answers.matches import freshness, match_line
 from bot.answers.models import MatchLine, PathAnswer
+from bot.seasons.facts import FATE_NOT_SAID
 from bot.store.models import stored_id
 
 ROUTES = {
@@ -67,6 +68,8 @@ async def path(session: AsyncSession, *, team: str, season: int | None = None) -
             answer.eliminated_by = line.opponent
             answer.rounds_left = 0
             return answer
+        if line.won is None and line.status == "played":  # played, and the source does not say who won
+            return _not_said(answer, line.round)
     upcoming = [line for line in lines if line.won is None]
     won_rounds = [line.round for line in lines if line.won]
     if won_rounds and max(won_rounds) >= view.last_round and not upcoming:
@@ -81,9 +84,19 @@ async def path(session: AsyncSession, *, team: str, season: int | None = None) -
         answer.possible_opponents = _possible(view, answer.next_fixture)
         reached = answer.next_fixture.round
     else:
+        not_said = view.season.stated.get(FATE_NOT_SAID)
+        if isinstance(not_said, list) and entry.name_in_season in not_said and won_rounds:
+            return _not_said(answer, max(won_rounds) + 1)  # won a round, and the source stops there
         answer.awaiting_draw = True
         reached = max(won_rounds + answer.byes, default=0) + 1
     answer.rounds_left = view.last_round - reached + 1
+    return answer
+
+
+def _not_said(answer: PathAnswer, round_number: int) -> PathAnswer:
+    """The club's route as far as the source tells it: from round `round_number` on, it does not say."""
+    answer.status = "unknown"
+    answer.unknown_from_round = round_number
     return answer
 
 

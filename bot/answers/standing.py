@@ -34,6 +34,12 @@ def eliminated_words(answer: PathAnswer) -> str:
     return f"{where} (lost to {answer.eliminated_by})" if answer.eliminated_by else where
 
 
+def not_said_words(answer: PathAnswer) -> str:
+    """'the source does not say whether it went through round 4' (a gap in the season's source)."""
+    where = f" round {answer.unknown_from_round}" if answer.unknown_from_round else ""
+    return f"the source does not say whether it went through{where}"
+
+
 def not_entered_words(answer: PathAnswer) -> str:
     """'did not enter the 2017 qualification'."""
     return f"did not enter the {answer.season} qualification"
@@ -52,6 +58,8 @@ def standing_words(answer: PathAnswer) -> str:
         return eliminated_words(answer)
     if answer.status == "not_entered":
         return not_entered_words(answer)
+    if answer.status == "unknown":
+        return not_said_words(answer)
     if answer.next_fixture is not None:
         nxt = answer.next_fixture
         opponent = side_words(nxt.opponent, nxt.opponent_from_fixture)
@@ -67,4 +75,7 @@ def finish_words(answer: PathAnswer) -> str:
         return f"out in round {answer.eliminated_in_round}" if answer.eliminated_in_round else "out"
     if answer.status == "not_entered":
         return "did not enter"
+    if answer.status == "unknown":
+        through = (answer.unknown_from_round or 1) - 1
+        return f"through round {through}, then not said" if through else "not said by the source"
     return "still alive"

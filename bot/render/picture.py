@@ -35,6 +35,7 @@ from bot.answers.standing import (
     counted,
     eliminated_words,
     not_entered_words,
+    not_said_words,
     qualified_how,
     side_words,
     wins_left_words,
@@ -803,6 +804,8 @@ def _status(answer: PathAnswer) -> tuple[str, str, tuple[int, int, int]]:
     if answer.status == "not_entered":
         others = ", ".join(map(str, answer.other_seasons))
         return _capital(not_entered_words(answer)), f"other seasons: {others}" if others else "", DIM
+    if answer.status == "unknown":
+        return "The source does not say", not_said_words(answer), DIM
     wins = wins_left_words(answer.rounds_left)
     headline = f"Alive · {wins}" if wins else "Alive"
     nxt = answer.next_fixture

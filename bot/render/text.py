@@ -28,6 +28,7 @@ from bot.answers.standing import (
     counted,
     eliminated_words,
     not_entered_words,
+    not_said_words,
     qualified_how,
     side_words,
     wins_left_words,
@@ -65,13 +66,16 @@ def score_words(line: MatchLine) -> str:
     score = f"{line.goals_for}-{line.goals_against}"
     if line.decided_by == "penalties":
         shootout = "score unknown" if line.penalties in (None, "unknown") else line.penalties
+        if line.won is None:
+            return f"{score}, on penalties ({shootout}): the source does not say who went through"
         return f"{score}, {'won' if line.won else 'lost'} on penalties ({shootout})"
     return score + _HOW.get(line.decided_by or "", "")
 
 
 def match_words(line: MatchLine, when_words: When = plain_when) -> str:
     """One tie in a line: round, date, venue, opponent and outcome."""
-    when = when_words(line.date, line.kickoff)
+    undated = line.status == "played" and line.date is None and line.kickoff is None
+    when = "date not given" if undated else when_words(line.date, line.kickoff)
     where = "home" if line.home else "away"
     outcome = {True: "W", False: "L", None: "-"}[line.won]
     league = f" ({line.opponent_league})" if line.opponent_league else ""
@@ -126,6 +130,8 @@ def status_words(answer: PathAnswer) -> str:
         return eliminated_words(answer)
     if answer.status == "not_entered":
         return not_entered_words(answer)
+    if answer.status == "unknown":
+        return not_said_words(answer)
     wins = f"; {wins_left_words(answer.rounds_left)}" if answer.rounds_left else ""
     if answer.next_fixture:
         nxt = answer.next_fixture
@@ -226,7 +232,8 @@ def tie_words(match: RoundMatch, when_words: When = plain_when) -> str:
     """A tie in one line, home first: 'A (L) 2-1 B (L)', with how it was decided and who went through."""
     home = side_words(match.home, match.home_from_fixture, match.home_league)
     away = side_words(match.away, match.away_from_fixture, match.away_league)
-    when = when_words(match.date, match.kickoff)
+    undated = match.status == "played" and match.date is None and match.kickoff is None
+    when = "date not given" if undated else when_words(match.date, match.kickoff)
     if match.status != "played":
         venue = f" at {match.venue}" if match.venue else ""
         return f"{when}: {home} v {away} — {match.status}{venue}"
@@ -235,6 +242,10 @@ def tie_words(match: RoundMatch, when_words: When = plain_when) -> str:
     score = f"{match.home_score}-{match.away_score}" + (" a.e.t." if match.extra_time else "")
     if match.decided_by == "penalties":
         shootout = "score unknown" if match.penalties in (None, "unknown") else match.penalties
+        if match.winner is None:
+            return (
+                f"{when}: {home} {score} {away} — on penalties ({shootout}): the source does not say who won"
+            )
         return f"{when}: {home} {score} {away} — {match.winner} won on penalties ({shootout})"
     return f"{when}: {home} {score} {away}"
 

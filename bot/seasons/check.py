@@ -13,7 +13,16 @@ from pathlib import Path
 from typing import TypeVar
 
 from bot.seasons.datafiles import DataSnapshot, read_data
-from bot.seasons.facts import DecidedBy, FixtureStatus, SeasonFacts, TeamFacts, Track
+from bot.seasons.facts import (
+    FATE_NOT_SAID,
+    WINNER_NOT_SAID,
+    DecidedBy,
+    FixtureFacts,
+    FixtureStatus,
+    SeasonFacts,
+    TeamFacts,
+    Track,
+)
 from bot.seasons.outcome import BadResult, Outcome, Side, settle_stored
 
 _T = TypeVar("_T")
@@ -145,6 +154,9 @@ def check_season(facts: SeasonFacts) -> SeasonReport:
         "level fixtures": sum(1 for f in played if f.decided_by == "penalties"),
         "forfeits": sum(1 for f in played if f.decided_by == "forfeit"),
     }
+    undecided = [f for f in played if winner_not_said(f)]
+    if undecided:
+        report.counts["winner not said"] = len(undecided)
     for track, count in Counter(team.track.value for team in facts.teams).items():
         report.counts[f"track {track}"] = count
 
@@ -158,6 +170,14 @@ def check_season(facts: SeasonFacts) -> SeasonReport:
                     "fixtures.csv", "names", f"fixture {fixture.number} names '{side}', which has no entry"
                 )
     _check_results(report, facts)
+    for fixture in undecided:
+        _gap(
+            report,
+            facts,
+            fixture.source_line or f"fixture {fixture.number}",
+            f"round {fixture.round}: fixture {fixture.number} ({fixture.home} v {fixture.away}) "
+            f"{fixture.home_score}-{fixture.away_score}: the source does not say who went through",
+        )
     for bye in facts.byes:
         if bye.team not in names:
             report.error(
@@ -175,9 +195,13 @@ def check_season(facts: SeasonFacts) -> SeasonReport:
     rounds = sorted({fixture.round for fixture in facts.fixtures})
     winners: set[str] = set()
     gone: set[str] = set()
+    skipped = _skipped_rounds(facts)
+    fate_not_said = facts.stated.get(FATE_NOT_SAID)
+    stopped = set(fate_not_said) if isinstance(fate_not_said, list) else set()
     for number in rounds:
         this_round = [f for f in facts.fixtures if f.round == number]
-        sides = [side for f in this_round for side in (f.home, f.away) if side is not None]
+        counted = [f for f in this_round if f.status not in (FixtureStatus.ABANDONED, FixtureStatus.ANNULLED)]
+        sides = [side for f in counted for side in (f.home, f.away) if side is not None]
         earlier = {f.number: f for f in facts.fixtures if f.round < number}
         for fixture in this_round:
             for source in (fixture.home_from_fixture, fixture.away_from_fixture):
@@ -197,9 +221,32 @@ def check_season(facts: SeasonFacts) -> SeasonReport:
                 "fixtures.csv", "knocked out", f"round {number}: '{name}' plays after being knocked out"
             )
         new = {t.name for t in local if t.entry_round == number}
-        expected = (
-            (winners | {b.team for b in facts.byes if b.round == number - 1}) if number > rounds[0] else new
-        )
+        expected = new
+        if number > rounds[0]:
+            byes_before = {b.team for b in facts.byes if b.round == number - 1}
+            byes_now = {b.team for b in facts.byes if b.round == number}
+            # Through the round before without a line there: a gap of the source (see below).
+            carried = {name for name, gaps in skipped.items() if number - 1 in gaps}
+            expected = (winners | byes_before | carried) - byes_now
+        for name in sorted(expected - set(sides)):
+            if number in skipped.get(name, ()):  # plays later: the source lacks its line in this round
+                _gap(
+                    report,
+                    facts,
+                    name,
+                    f"round {number}: '{name}' has no line in round {number} but plays "
+                    "later: the source does not say how it got through (a missing match, or an unlisted bye)",
+                )
+                expected.discard(name)
+            elif name in stopped:
+                _gap(
+                    report,
+                    facts,
+                    name,
+                    f"round {number}: '{name}' won the round before and has no later line: "
+                    "the source does not say how far it went",
+                )
+                expected.discard(name)
         if not settled:  # a season in progress: known sides must still come from the round before
             possible = expected | {side for f in pending for side in (f.home, f.away) if side}
             if number > rounds[0] and not set(sides) <= possible:
@@ -267,6 +314,44 @@ def check_season(facts: SeasonFacts) -> SeasonReport:
     return report
 
 
+def winner_not_said(fixture: FixtureFacts) -> bool:
+    """Whether a played fixture is one whose winner its source does not say.
+
+    Level, no winner, and the note the reader writes for it (a moderator's result always has a winner).
+    """
+    return (
+        fixture.status == FixtureStatus.PLAYED
+        and fixture.winner is None
+        and fixture.note == WINNER_NOT_SAID
+        and fixture.home_score is not None
+        and fixture.home_score == fixture.away_score
+    )
+
+
+def _skipped_rounds(facts: SeasonFacts) -> dict[str, set[int]]:
+    """Per club, the rounds between two of its fixtures where it has neither a fixture nor a bye."""
+    rounds: dict[str, set[int]] = {}
+    for fixture in facts.fixtures:
+        for side in (fixture.home, fixture.away):
+            if side is not None:
+                rounds.setdefault(side, set()).add(fixture.round)
+    byes: dict[str, set[int]] = {}
+    for bye in facts.byes:
+        byes.setdefault(bye.team, set()).add(bye.round)
+    return {
+        name: gaps
+        for name, played in rounds.items()
+        if (gaps := set(range(min(played), max(played))) - played - byes.get(name, set()))
+    }
+
+
+def _gap(report: SeasonReport, facts: SeasonFacts, about: str, message: str) -> None:
+    """A gap of the source, listed once: the reader's own finding when it names `about`, else `message`."""
+    if any(about in finding.message and "does not say" in finding.message for finding in facts.findings):
+        return
+    report.warnings.append(f"the source's gap: {message}")
+
+
 RESULT_RULE = "result rule"  # the check name of a played fixture that does not settle as stored
 _BY_THE_RULE = "by the rule of the reader and /report"
 
@@ -286,6 +371,7 @@ def _check_results(report: SeasonReport, facts: SeasonFacts) -> None:
             penalties=fixture.penalties,
             decided_by=fixture.decided_by,
             winner=fixture.winner,
+            note=fixture.note,
         )
         if problem is not None:
             wrong += 1
@@ -333,13 +419,15 @@ def result_problem(
     penalties: str | None,
     decided_by: str | None,
     winner: str | None,
+    note: str = "",
 ) -> str | None:
     """What is wrong with a played fixture's stored result, in a sentence saying what to write; None if right.
 
     The fixture is settled again from its stored fields by `settle_stored`, as the seed reader settles a
     line of its source (a level tie whose shoot-out score the source leaves unknown is right, once its
-    winner is written); its decided_by, penalties and winner must be what that gives. Sides and the winner
-    are club names, as data/ writes them.
+    winner is written, or when its `note` says that the source does not say who went through); its
+    decided_by, penalties and winner must be what that gives. Sides and the winner are club names, as data/
+    writes them.
     """
     tie = f"fixture {number} ({home or '?'} v {away or '?'})"
     if home is None or away is None:
@@ -367,6 +455,8 @@ def result_problem(
         )
     except BadResult as bad:
         return f"{stored}, which the result rule refuses: {bad}"
+    if outcome.winner is None and note == WINNER_NOT_SAID:
+        return None  # the source does not say who went through: a gap of the source, listed as such
     if outcome.winner is None:
         return (
             f"{stored}: level with no shoot-out score and no winner, who went through cannot be told: write "

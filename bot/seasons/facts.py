@@ -96,11 +96,34 @@ class FixtureShape(SQLModel):
     note: str = ""
 
 
+class FindingKind(StrEnum):
+    """What sort of thing a finding is, for the import's report (not kept in data/)."""
+
+    GAP = "the source does not say"  # who went through, how far a club went: a person must settle it
+    SPELLING = "spelling"  # a name the reader cannot join to a club (an alias settles it)
+    DISAGREEMENT = "disagreement"  # the source disagrees with itself (prose and match line, figures, tags)
+    UNREAD = "not understood"  # a line the reader could not place
+    ASSUMED = "assumed"  # something the source leaves out that the reader assumed (a year)
+    NOTE = "note"  # worth knowing
+
+
 class Finding(BaseModel):
-    """Something the reader or the checker wants a person to know."""
+    """Something the reader or the checker wants a person to know.
+
+    `kind`, `line` and `settle` serve the import's report and are not written to data/ (season.toml keeps
+    the level and the message, which says it all in words).
+    """
 
     level: str  # "error" (our data is wrong), "warning" (the source disagrees with itself), "info"
     message: str
+    kind: FindingKind | None = PydanticField(default=None, exclude=True)
+    line: str = PydanticField(default="", exclude=True)  # the source's line it is about
+    settle: str = PydanticField(default="", exclude=True)  # what would settle it
+
+    @property
+    def cannot_tell(self) -> bool:
+        """Whether the reader could not tell something that a person (an alias, a line, a list) can."""
+        return self.kind in (FindingKind.GAP, FindingKind.SPELLING)
 
 
 class RoundFacts(BaseModel):
@@ -150,6 +173,10 @@ class ByeFacts(BaseModel):
 
 
 UNNAMED_PREFIX = "unnamed: "  # a `stated` key: clubs a section of the source counts but never names
+# A `stated` key: clubs that won a round and have no later line, so the source does not say how far they went.
+FATE_NOT_SAID = "fate_not_said"
+# The note of a fixture whose winner the source does not say (its result is known, who went through is not).
+WINNER_NOT_SAID = "the source does not say who went through"
 
 
 class SeasonFacts(BaseModel):

@@ -9,11 +9,12 @@ since answers cite that time as when the facts were entered.
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.seasons.datafiles import read_aliases, read_season, render_season, write_season
-from bot.seasons.facts import SeasonFacts
+from bot.seasons.facts import Finding, FindingKind, SeasonFacts
 from bot.seasons.reader import read_seed
 from bot.store.models import utcnow
 
@@ -90,9 +91,63 @@ def import_seed(seed: Path, data_dir: Path, *, force: bool = False) -> ImportOut
         facts.imported_at = previous.imported_at
     else:
         facts.imported_at = utcnow()
-    outcome = ImportOutcome(facts=facts, folder=folder, unchanged=previous == facts)
+    unchanged = previous is not None and render_season(previous) == render_season(facts)
+    outcome = ImportOutcome(facts=facts, folder=folder, unchanged=unchanged)
     if outcome.errors and not force:
         outcome.written = False
         return outcome
     write_season(facts, data_dir)
     return outcome
+
+
+SHOWN_PER_KIND = 3  # findings listed in full per kind; the rest are counted (check-data lists them all)
+
+
+def _finding_lines(finding: Finding) -> list[str]:
+    lines = [f"  {finding.level}: {finding.message}"]
+    if finding.line and finding.line not in finding.message:
+        lines.append(f"    line: {finding.line}")
+    if finding.settle:
+        lines.append(f"    would settle it: {finding.settle}")
+    return lines
+
+
+def import_report(facts: SeasonFacts) -> list[str]:
+    """The import's short report: counts per round, findings by kind, and what the reader cannot tell.
+
+    Each thing it cannot tell comes with its line and what would settle it (an alias, a qualifiers list, a
+    sentence). Errors are listed in full; other findings beyond a few per kind are counted.
+    """
+    fixtures = Counter(fixture.round for fixture in facts.fixtures)
+    listed = Counter(bye.round for bye in facts.byes if bye.source == "listed")
+    implied = Counter(bye.round for bye in facts.byes if bye.source == "implied")
+    rounds = []
+    for info in facts.rounds:
+        parts = [f"{fixtures[info.number]} fixture{'s' if fixtures[info.number] != 1 else ''}"]
+        parts += [f"{listed[info.number]} listed byes"] if listed[info.number] else []
+        parts += [f"{implied[info.number]} implied byes"] if implied[info.number] else []
+        rounds.append(f"round {info.number}: {', '.join(parts)}")
+    lines = ["  " + " · ".join(rounds)] if rounds else []
+    kinds = Counter((finding.kind or FindingKind.NOTE).value for finding in facts.findings)
+    if kinds:
+        by_kind = ", ".join(f"{kind} ({count})" for kind, count in kinds.most_common())
+        lines.append(f"  findings by kind: {by_kind}")
+    unsure = [finding for finding in facts.findings if finding.cannot_tell]
+    if unsure:
+        lines.append(f"  cannot tell ({len(unsure)}):")
+        for finding in unsure:
+            lines += _finding_lines(finding)
+    shown: Counter[str] = Counter()
+    more = 0
+    for finding in facts.findings:
+        if finding.cannot_tell:
+            continue
+        kind = (finding.kind or FindingKind.NOTE).value
+        shown[kind] += 1
+        if finding.level == "error" or shown[kind] <= SHOWN_PER_KIND:
+            lines += _finding_lines(finding)
+        else:
+            more += 1
+    if more:
+        lines.append(f"  … and {more} more warnings and notes (python -m bot check-data lists them all)")
+    return lines

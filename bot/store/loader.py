@@ -1094,6 +1094,7 @@ async def _check_stored_results(connection: AsyncConnection, section: Section) -
             penalties=fixture.penalties,
             decided_by=fixture.decided_by,
             winner=club(fixture.season_id, fixture.winner_id),
+            note=fixture.note,
         )
         if problem is not None:
             year = years.get(fixture.season_id, fixture.season_id)
