@@ -1,4 +1,4 @@
-"""`python -m bot [run|ask|import|check-data|export|migrate|rebuild]`."""
+"""`python -m bot [run|ask|import|check-data|export|migrate|rebuild|outbox|status]`."""
 
 from __future__ import annotations
 
@@ -21,7 +21,16 @@ Without Discord, the console answers the same commands:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Open Cup Bot")
     commands = parser.add_subparsers(dest="action", metavar="COMMAND")
-    commands.add_parser("run", help="run the bot on Discord (the default; needs DISCORD_TOKEN)")
+    run = commands.add_parser("run", help="run the bot on Discord (the default; needs DISCORD_TOKEN)")
+    run.add_argument(
+        "--shards",
+        type=shard_list,
+        metavar="IDS",
+        help="hold only these shards in this process, e.g. 0-1 or 0,2 (sets SHARD_IDS; needs --of)",
+    )
+    run.add_argument(
+        "--of", type=shard_count, metavar="N", help="how many shards the bot has in all (sets SHARD_COUNT)"
+    )
     ask = commands.add_parser("ask", help="answer commands without Discord, e.g. ask '/path team:folsom'")
     ask.add_argument(
         "command",
@@ -58,6 +67,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands.add_parser("migrate", help="bring the database schema up to date (Alembic)")
     commands.add_parser("outbox", help="list the notifications' deliveries: pending, sent and failing")
+    status = commands.add_parser(
+        "status", help="the bot processes running on this store (shards, heartbeat, version), and the outbox"
+    )
+    status.add_argument("--json", action="store_true", help="print it as one JSON object")
     commands.add_parser(
         "rebuild",
         help="replace a damaged SQLite store with one built from data/ (the old file is kept beside it)",
@@ -292,11 +305,83 @@ async def _outbox() -> int:
     return 0
 
 
-def _run() -> int:
+async def _status(as_json: bool) -> int:
+    """Print each bot process recorded in the store (stale ones marked), the store version, the outbox.
+
+    Only reads: the store is not created, migrated or loaded from data/ (processes may be running on it).
+    """
+    import json
+
+    from sqlalchemy.exc import DBAPIError
+
+    from bot.store.engine import Store, sqlite_file
+    from bot.store.processes import store_status
+
     settings = get_settings()
+    url = settings.resolved_database_url()
+    path = sqlite_file(url)
+    if path is not None and not path.is_file():
+        print(f"There is no store at {path} yet: no bot has run on it.", file=sys.stderr)
+        return 1
+    store = Store(url, settings.data_dir)
+    try:
+        async with store.session() as session:
+            found = await store_status(session=session)
+    except (DBAPIError, OSError) as error:
+        said = str(error.orig if isinstance(error, DBAPIError) else error).strip().splitlines() or ["?"]
+        print(
+            f"Cannot read the bot processes from the store ({said[0]}): is it running and migrated? "
+            "(python -m bot migrate)",
+            file=sys.stderr,
+        )
+        return 1
+    finally:
+        await store.close()
+    print(json.dumps(found.as_json()) if as_json else found.text())
+    return 0
+
+
+def shard_list(written: str) -> list[int]:
+    """`0-1`, `0,2` or `3` (as `--shards` takes them) as shard ids."""
+    shards: set[int] = set()
+    try:
+        for part in written.replace(" ", "").split(","):
+            first, _, last = part.partition("-")
+            shards.update(range(int(first), int(last or first) + 1))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{written!r} is not shard ids such as 0-1 or 0,2") from None
+    if not shards:
+        raise argparse.ArgumentTypeError(f"{written!r} names no shard")
+    return sorted(shards)
+
+
+def shard_count(written: str) -> int:
+    """`--of N`: a number of shards, 1 or more."""
+    try:
+        count = int(written)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"{written!r} is not a number of shards (1 or more)")
+    return count
+
+
+def _run(shards: list[int] | None = None, of: int | None = None) -> int:
+    settings = get_settings()
+    if shards is not None or of is not None:  # --shards/--of: this process's SHARD_IDS and SHARD_COUNT
+        settings = settings.model_copy(
+            update={
+                "shard_ids": shards if shards is not None else settings.shard_ids,
+                "shard_count": of if of is not None else settings.shard_count,
+            }
+        )
     if not settings.discord_token:
         print(NO_TOKEN, file=sys.stderr)
         return 2
+    problem = settings.shard_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
     from bot.client import run_bot
     from bot.store.engine import DamagedStore
 
@@ -337,7 +422,9 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_outbox())
     if action == "rebuild":
         return asyncio.run(_rebuild())
-    return _run()
+    if action == "status":
+        return asyncio.run(_status(args.json))
+    return _run(getattr(args, "shards", None), getattr(args, "of", None))
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from typing import Any
 
 import aiohttp
 import discord
+import yarl
 from discord import app_commands
 from discord.ext import commands
 
@@ -23,6 +24,7 @@ from bot.answers.errors import AmbiguousTeam, AnswerError, BadOption
 from bot.answers.lookup import current_team_index
 from bot.delivery import Deliverer
 from bot.names import TeamIndex
+from bot.processes import Cluster
 from bot.render.embed import TeamPicker, error_text
 from bot.render.menus import (
     CUSTOM_ID_PREFIX,
@@ -270,6 +272,9 @@ class OpenCupBot(commands.AutoShardedBot):
         options.setdefault("max_messages", None)
         options.setdefault("member_cache_flags", discord.MemberCacheFlags.none())
         options.setdefault("chunk_guilds_at_startup", False)
+        if settings.shard_count is not None:  # one of several processes: SHARD_COUNT, SHARD_IDS held here
+            options.setdefault("shard_count", settings.shard_count)
+            options.setdefault("shard_ids", settings.shard_ids or None)
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -286,6 +291,7 @@ class OpenCupBot(commands.AutoShardedBot):
         self.open_views: weakref.WeakSet[discord.ui.View] = weakref.WeakSet()  # stopped on close
         self.pictures = PictureCache()
         self.deliverer = Deliverer(self)
+        self.cluster = Cluster(self)  # other processes on the store: their writes heard, this one recorded
 
     async def setup_hook(self) -> None:
         """Open the store, load every cog (a broken one is only logged), sync commands if they changed."""
@@ -299,6 +305,7 @@ class OpenCupBot(commands.AutoShardedBot):
         await self.load_cogs()
         await self.sync_commands()
         self.deliverer.start()  # following clubs: the outbox's delivery task (bot.delivery)
+        await self.cluster.start()  # several processes: hear every write, record this one (bot.processes)
         freeze_after_loads()  # from now on, and for what start-up made: no long pauses of the collector
         settle_memory()
 
@@ -336,6 +343,9 @@ class OpenCupBot(commands.AutoShardedBot):
         The moderators' /mod group is a command of each guild in MOD_GUILD_IDS alone (fans elsewhere never
         see it): such a guild not in GUILD_IDS is synced with its own commands only.
         """
+        if not self.settings.holds_first_shard():
+            log.info("commands are synced by the process holding shard 0, not this one")
+            return
         guild_ids = self.settings.guild_ids
         guilds: list[discord.abc.Snowflake | None] = [discord.Object(id=g) for g in guild_ids]
         moderated = [discord.Object(id=g) for g in self.settings.mod_guild_ids if g not in guild_ids]
@@ -353,6 +363,13 @@ class OpenCupBot(commands.AutoShardedBot):
             await self.store.set_meta(key, digest)
             self.synced_scopes.append(scope)
             log.info("synced %d commands to %s", len(json.loads(payload)), scope)
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """With SHARD_IDS, wait for the shard's turn to identify among all the processes; else as usual."""
+        if self.settings.shard_ids:
+            await self.cluster.identify_turn(shard_id)
+        else:
+            await super().before_identify_hook(shard_id, initial=initial)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Tell whoever pressed one of this bot's menus that no live menu took to ask again (ephemerally).
@@ -382,6 +399,7 @@ class OpenCupBot(commands.AutoShardedBot):
         freeze_after_loads(False)  # what was frozen is the collector's again (tests run many bots in turn)
         gc.unfreeze()
         try:
+            await self.cluster.stop()
             await self.deliverer.stop()
             await super().close()
         finally:
@@ -393,6 +411,10 @@ async def serve(settings: Settings, **options: Any) -> None:
     """Log in and run until closed; the store is closed on the way out (also when the login fails)."""
     # The bot never joins a voice channel: discord.py's warnings about missing voice libraries are noise.
     discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+    if settings.discord_api_base:  # REST through a proxy in front of Discord (several processes share it)
+        discord.http.Route.BASE = settings.discord_api_base.rstrip("/")
+    if settings.discord_gateway_url:  # where shards connect when SHARD_COUNT is set
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
     async with OpenCupBot(settings, **options) as bot:
         await bot.start(settings.discord_token or "")
 

@@ -7,12 +7,22 @@ REST (the guild's results channel, each following channel, each follower's DMs).
 **The order, and what a kill costs.** A delivery is *claimed* (state `sending`, this worker, an attempt
 counted; committed) before its message is sent, and *recorded* (`sent`, with the message id; committed) as
 soon as Discord answers. Nothing is sent for a delivery that is not claimed, and a claim is a conditional
-UPDATE, so two running bots (or a retried task) never send the same delivery at once. A process killed
-between the send and the record leaves the delivery `sending`; after the lease (`bot.store.outbox.LEASE`)
-another worker takes it and sends it again. So the worst case is one visible duplicate per kill, and only
+UPDATE (on PostgreSQL after `SELECT … FOR UPDATE SKIP LOCKED`), so two running bots (or a retried task) never
+send the same delivery at once. A process killed between the send and the record leaves the delivery
+`sending`; after the lease (`OUTBOX_LEASE_SECONDS`, by default `bot.store.outbox.LEASE`) another worker
+takes it and sends it again. So the worst case is one visible duplicate per kill, and only
 for the one message in flight at that moment (the window is one HTTP round trip); the alternative order
 (record first, then send) would instead lose that message silently, which is worse for a result. The
 message carries a nonce made from the delivery's id, so a client can tell a duplicate for what it is.
+
+**Several processes.** Every bot process runs this task over the one outbox, and whichever claims a
+delivery sends it: a DM, and a channel post too, whatever shard holds the channel's guild. Sending a message
+is a REST call, which needs the token and no gateway session, so the shard a guild is on does not matter
+for posting; routing each channel post to the process holding its guild would only add a hop, and a post
+would wait while that process is down. Rate limits: discord.py in each process keeps the per-route limits
+Discord announces, and waits on any 429 (the global limit is the bot's, shared by its processes); a bot
+whose processes together come near it sends its REST calls through one rate-limiting proxy
+(`DISCORD_API_BASE`), as large bots do.
 
 **Failures.** A target that cannot be reached (DMs closed: 50007; a channel deleted or the bot shut out:
 404, 403) is marked `failing`, never deleted: the follower is told on their next command, moderators see it
@@ -29,6 +39,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import os
 import socket
@@ -52,6 +63,7 @@ from bot.store.outbox import (
     record_failure,
     record_sent,
     release,
+    renew_claim,
 )
 
 if TYPE_CHECKING:
@@ -80,6 +92,8 @@ class Deliverer:
         self.poll = POLL_SECONDS if poll is None else poll
         self.dm_interval = DM_INTERVAL if dm_interval is None else dm_interval
         self.worker = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        seconds = bot.settings.outbox_lease_seconds  # None: the outbox's own default
+        self.lease = dt.timedelta(seconds=seconds) if seconds is not None else None
         self.untold: set[int] = set()  # followers with failing DMs they were not told of yet
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
@@ -130,7 +144,7 @@ class Deliverer:
         async with self.bot.store.session() as session:
             expanded = await expand_notifications(session=session)
         async with self.bot.store.session() as session:
-            claimed = await claim_due(session=session, worker=self.worker)
+            claimed = await claim_due(session=session, worker=self.worker, lease=self.lease)
         for delivery in claimed:
             await self.deliver(delivery)
         return bool(expanded or claimed)
@@ -138,6 +152,11 @@ class Deliverer:
     async def deliver(self, delivery: Delivery) -> None:
         """Send one claimed delivery (or edit the earlier post it corrects) and record what happened."""
         async with self.bot.store.session() as session:
+            if not await renew_claim(
+                session=session, delivery=delivery, worker=self.worker, lease=self.lease
+            ):
+                log.info("delivery %s was taken by another worker after its lease: left to it", delivery.id)
+                return
             notification = await notification_of(session=session, delivery=delivery)
             earlier, waiting = (None, False)
             if notification.kind in CORRECTING:

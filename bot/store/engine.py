@@ -29,6 +29,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+import bot.store.processes  # noqa: F401  (its table, the running processes, is part of the schema)
+
 if TYPE_CHECKING:
     from alembic.config import Config
 

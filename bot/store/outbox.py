@@ -6,6 +6,13 @@ it names, each follower's direct messages), in one transaction, unique per (noti
 expansion repeated after a crash or by a second process adds nothing. A delivery is claimed before it is
 sent (`sending`, by one worker, with a lease) and recorded after (`sent`, with the message id); see
 `bot.delivery` for why that order, and what a kill between the two costs.
+
+**Several processes.** Every bot process on one store runs a delivery task over the same outbox. On
+PostgreSQL a claim first locks the rows it takes with `SELECT … FOR UPDATE SKIP LOCKED`, so two processes
+claiming at once take different deliveries instead of queueing on the same rows, and then moves them to
+`sending` with the same conditional UPDATE SQLite uses (where one writer at a time makes it enough). A
+process that dies holding claims does not hold them for ever: a claim older than the lease (setting
+`OUTBOX_LEASE_SECONDS`, two minutes by default) is taken by whichever process looks next.
 """
 
 from __future__ import annotations
@@ -58,15 +65,29 @@ async def targets_of(*, session: AsyncSession, notification: Notification) -> li
 
 
 async def expand_notifications(*, session: AsyncSession, limit: int = 50) -> int:
-    """Make the deliveries of notifications not yet expanded (oldest first); how many were expanded."""
+    """Make the deliveries of notifications not yet expanded (oldest first); how many were expanded.
+
+    Each notification is read again and expanded in a transaction of its own; on PostgreSQL its row is
+    locked meanwhile, and one that another process is expanding is skipped (it will be expanded there).
+    """
     waiting = await session.exec(
-        select(Notification)
+        select(Notification.id)
         .where(col(Notification.expanded).is_(False))
         .order_by(col(Notification.id))
         .limit(limit)
     )
+    shared = session.get_bind().dialect.name == "postgresql"
     done = 0
-    for notification in list(waiting.all()):
+    for waiting_id in list(waiting.all()):
+        wanted = select(Notification).where(
+            col(Notification.id) == waiting_id, col(Notification.expanded).is_(False)
+        )
+        if shared:
+            wanted = wanted.with_for_update(skip_locked=True)
+        notification = (await session.exec(wanted.execution_options(populate_existing=True))).first()
+        if notification is None:  # expanded meanwhile, or being expanded, by another process
+            await session.rollback()
+            continue
         targets = await targets_of(session=session, notification=notification)
         notification_id = notification.id
         have = set(
@@ -99,22 +120,30 @@ async def expand_notifications(*, session: AsyncSession, limit: int = 50) -> int
 
 
 async def claim_due(
-    *, session: AsyncSession, worker: str, limit: int = 20, now: dt.datetime | None = None
+    *,
+    session: AsyncSession,
+    worker: str,
+    limit: int = 20,
+    now: dt.datetime | None = None,
+    lease: dt.timedelta | None = None,
 ) -> list[Delivery]:
     """Claim up to `limit` deliveries due now (oldest first), and those abandoned by a worker that died.
 
-    Each claim is a conditional UPDATE, so of two workers exactly one claims a delivery. A claimed delivery
-    counts an attempt before anything is sent.
+    A delivery counts as abandoned once its claim is older than `lease` (default `LEASE`). Each claim is a
+    conditional UPDATE, so of two workers exactly one claims a delivery; on PostgreSQL the candidates are
+    locked first and rows another claim holds are skipped, not waited for. A claimed delivery counts an
+    attempt before anything is sent.
     """
     now = now or utcnow()
-    stale = now - LEASE
+    stale = now - (LEASE if lease is None else lease)
     due = or_(
         (col(Delivery.state) == "pending") & (col(Delivery.next_attempt_at) <= now),
         (col(Delivery.state) == "sending") & (col(Delivery.claimed_at) < stale),
     )
-    candidates = (
-        await session.exec(select(Delivery.id).where(due).order_by(col(Delivery.id)).limit(limit))
-    ).all()
+    wanted = select(Delivery.id).where(due).order_by(col(Delivery.id)).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        wanted = wanted.with_for_update(skip_locked=True)
+    candidates = (await session.exec(wanted)).all()
     claimed: list[int] = []
     for delivery_id in candidates:
         moved = await session.exec(
@@ -134,6 +163,38 @@ async def claim_due(
         .execution_options(populate_existing=True)
     )
     return list(rows.all())
+
+
+async def renew_claim(
+    *, session: AsyncSession, delivery: Delivery, worker: str, lease: dt.timedelta | None = None
+) -> bool:
+    """Just before sending a claimed delivery: whether the claim is still `worker`'s, renewed if it must be.
+
+    A worker claims a batch and sends it one by one (DMs spaced out), so a delivery late in the batch may
+    wait longer than the lease (default `LEASE`). One claimed more than half a lease ago is renewed here,
+    so no other process takes it meanwhile; if another already took it (this worker was too slow), it is
+    left to that one, not sent twice. A younger claim costs nothing: no process can take it yet.
+    """
+    lease = LEASE if lease is None else lease
+    claimed = delivery.claimed_at
+    if claimed is not None and utcnow() - _as_utc(claimed) < lease / 2:
+        return True
+    moved = await session.exec(
+        update(Delivery)
+        .where(
+            col(Delivery.id) == delivery.id,
+            col(Delivery.claimed_by) == worker,
+            col(Delivery.state) == "sending",
+        )
+        .values(claimed_at=utcnow())
+    )
+    await session.commit()
+    return bool(moved.rowcount)
+
+
+def _as_utc(moment: dt.datetime) -> dt.datetime:
+    """A stored moment as UTC (SQLite hands it back without its zone)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
 async def record_sent(

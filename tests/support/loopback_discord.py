@@ -29,8 +29,10 @@ The public API of :class:`LoopbackDiscord`:
 
 * construction: ``guilds``, ``users`` (the first of each is the default for pushed interactions),
   ``bot_user`` (its id is also the application id), ``shards`` (what ``GET /gateway/bot`` recommends),
-  ``token`` (``None`` accepts any token; otherwise only that one), ``invalid_token=True`` (refuse every
-  token: ``GET /users/@me`` answers 401 and ``login`` raises ``discord.LoginFailure``),
+  ``max_concurrency`` (the ``session_start_limit.max_concurrency`` it announces: how many shards may
+  identify at once, 1 for most bots), ``token`` (``None`` accepts any token; otherwise only that one),
+  ``invalid_token=True`` (refuse every token: ``GET /users/@me`` answers 401 and ``login`` raises
+  ``discord.LoginFailure``),
   ``outage`` (routes such as ``{"GET /users/@me": 503}`` answered with that 5xx status and Discord's body
   ``{"code": 0, "message": "503: Service Unavailable"}``, as during an outage: discord.py raises
   ``DiscordServerError`` at once for 503, and ``GatewayNotFound`` for ``GET /gateway/bot``, but retries 500,
@@ -47,7 +49,8 @@ The public API of :class:`LoopbackDiscord`:
 * running a bot: ``async with fake.run(bot):`` logs it in, starts ``bot.connect(reconnect=False)``,
   waits for its ``on_ready``, and on exit closes it and waits for it to stop (a crash of the bot
   surfaces in whatever the test is waiting for); ``await fake.wait_ready()`` waits for READY on every
-  shard; ``fake.adopt_tree(tree)`` records an unsynced tree's commands as if synced.
+  shard, and ``fake.ready_shards()`` tells which are READY now (whichever process holds them);
+  ``fake.adopt_tree(tree)`` records an unsynced tree's commands as if synced.
 * driving it: ``await fake.slash(path, options, user=, guild=, channel=, followups=)`` returns an
   :class:`InteractionResponse`; ``await fake.autocomplete(path, focused=, value=, options=)`` returns the
   choices; ``await fake.press(message_or_response, custom_id=, values=)`` clicks a button or picks from a
@@ -1361,6 +1364,7 @@ class LoopbackDiscord:
         patch: bool = True,
         fast_identify: bool = True,
         rate_limits: Mapping[str, tuple[int, float]] | None = None,
+        max_concurrency: int = 1,
     ) -> None:
         self.users: list[FakeUser] = list(users) if users is not None else [FakeUser()]
         self.guilds: list[FakeGuild] = list(guilds) if guilds is not None else [FakeGuild()]
@@ -1369,6 +1373,7 @@ class LoopbackDiscord:
         self.owner = owner or (self.users[0] if self.users else FakeUser(name="owner"))
         self.application_id = self.bot_user.id
         self.shard_count = shards
+        self.max_concurrency = max_concurrency  # shards that may identify at once (GET /gateway/bot)
         self.token = token
         self.invalid_token = invalid_token
         self.outage = dict(outage or {})
@@ -1546,6 +1551,14 @@ class LoopbackDiscord:
             except Exception:
                 if not failed:
                     raise
+
+    def ready_shards(self) -> set[int]:
+        """The shards that have a READY gateway session now (from any number of bot processes)."""
+        return {
+            shard
+            for shard, session in self._shard_sessions.items()
+            if session.ready and not session.ws.closed
+        }
 
     async def wait_ready(self, timeout: float = 5.0) -> None:
         """Wait until every shard the bot asked for has identified and been sent READY and its guilds."""
@@ -1894,7 +1907,7 @@ class LoopbackDiscord:
                     "total": 1000,
                     "remaining": 999,
                     "reset_after": 14_400_000,
-                    "max_concurrency": 1,
+                    "max_concurrency": self.max_concurrency,
                 },
             }
         )

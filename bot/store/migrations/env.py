@@ -9,7 +9,7 @@ import asyncio
 from alembic import context
 from sqlmodel import SQLModel
 
-import bot.store.models  # noqa: F401  (registers the tables)
+from bot.store import models, processes  # noqa: F401  (registers the tables)
 from bot.store.engine import in_one_transaction, make_engine
 
 target_metadata = SQLModel.metadata
