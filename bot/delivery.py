@@ -51,7 +51,7 @@ import discord
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.answers.follows import announcement
+from bot.answers.follows import Announcement, announcement
 from bot.render.announce import announcement_embed, ping_content
 from bot.store.follows import role_pings
 from bot.store.models import Delivery, Notification
@@ -70,6 +70,7 @@ if TYPE_CHECKING:
     from bot.client import OpenCupBot
 
 log = logging.getLogger(__name__)
+Told = dict[int, tuple[Notification, Announcement]]  # a notification's id → it and its news
 POLL_SECONDS = 2.0  # how often the outbox is looked at when nothing woke the task
 DM_INTERVAL = 1.0  # seconds between two direct messages
 CORRECTING = ("correction", "undo", "postponed")
@@ -145,19 +146,30 @@ class Deliverer:
             expanded = await expand_notifications(session=session)
         async with self.bot.store.session() as session:
             claimed = await claim_due(session=session, worker=self.worker, lease=self.lease)
+        told: Told = {}  # a notification's news is read once for the deliveries of one round
         for delivery in claimed:
-            await self.deliver(delivery)
+            await self.deliver(delivery, told=told)
         return bool(expanded or claimed)
 
-    async def deliver(self, delivery: Delivery) -> None:
-        """Send one claimed delivery (or edit the earlier post it corrects) and record what happened."""
+    async def deliver(self, delivery: Delivery, *, told: Told | None = None) -> None:
+        """Send one claimed delivery (or edit the earlier post it corrects) and record what happened.
+
+        `told` keeps each notification and its news for the other deliveries of the same round (a result
+        followed by a thousand fans is read once, not a thousand times); a round is at most `claim_due`'s
+        batch, so the standing it tells is never older than that batch's sending.
+        """
+        told = {} if told is None else told
         async with self.bot.store.session() as session:
             if not await renew_claim(
                 session=session, delivery=delivery, worker=self.worker, lease=self.lease
             ):
                 log.info("delivery %s was taken by another worker after its lease: left to it", delivery.id)
                 return
-            notification = await notification_of(session=session, delivery=delivery)
+            known = told.get(delivery.notification_id)
+            if known is not None:
+                notification = known[0]
+            else:
+                notification = await notification_of(session=session, delivery=delivery)
             earlier, waiting = (None, False)
             if notification.kind in CORRECTING:
                 earlier, waiting = await earlier_post(
@@ -166,7 +178,11 @@ class Deliverer:
             if waiting:  # the post it corrects is still on its way: after it
                 await release(session=session, delivery=delivery, worker=self.worker)
                 return
-            news = await announcement(session, notification)
+            if known is not None:
+                news = known[1]
+            else:
+                news = await announcement(session, notification)
+                told[delivery.notification_id] = (notification, news)
             roles = await self._roles(session, delivery, notification)
         corrected_by = notification.actor if earlier is not None else ""
         embed = announcement_embed(news, corrected_by=corrected_by)

@@ -30,6 +30,7 @@ from bot.store.follows import followers_of
 from bot.store.models import Delivery, GuildSetting, Notification, utcnow
 
 LEASE = dt.timedelta(minutes=2)  # a delivery claimed longer ago than this by a worker is taken as abandoned
+FIRST_BACKOFF = 2.0  # seconds before the second attempt; each later wait doubles
 MOST_BACKOFF = 600.0  # seconds: the longest wait between two attempts
 GIVE_UP_AFTER = 8  # attempts that failed for a passing reason; then the target is marked failing
 
@@ -224,7 +225,7 @@ async def record_sent(
 
 def backoff(attempts: int) -> float:
     """Seconds before the next attempt after `attempts` failed ones: 2, 4, 8 … up to ten minutes."""
-    return min(MOST_BACKOFF, 2.0 ** max(1, attempts))
+    return min(MOST_BACKOFF, FIRST_BACKOFF * 2.0 ** (max(1, attempts) - 1))
 
 
 async def record_failure(

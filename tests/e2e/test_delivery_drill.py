@@ -6,6 +6,11 @@ once at a random moment; a last bot finishes. Every delivery of every committed 
 duplicates (a message sent again for one delivery) are counted. The bound: a kill can double only the one
 message whose send had returned and whose record had not yet committed, so at most one per kill. The full
 drill (200 reports, 5 followers each, more kills) is `python -m bench.bench_following`.
+
+The rate drill: a thousand followers of one club, one result, and a loopback Discord that limits how many DM
+channels may be opened per window (429 with `retry_after` beyond it). Time is compressed (the bot's spacing
+between DMs and the limit's window are short) so that it runs in seconds; the full-length run is
+`python -m bench.bench_following --rate 1000`.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import random
 from pathlib import Path
 
 from tests.conftest import DATA
-from tests.support.delivery_drill import run_drill
+from tests.support.delivery_drill import run_drill, run_rate_drill
 from tests.support.report_process import data_in_progress
 
 log = logging.getLogger(__name__)
@@ -35,3 +40,29 @@ async def test_every_delivery_is_made_after_kills_with_at_most_one_duplicate_per
     assert figures.notifications == figures.reports == 6
     assert figures.deliveries == figures.sent == 6 * (1 + 5)  # none lost
     assert figures.duplicates <= KILLS, f"seed {seed}: {figures.line()}"
+
+
+RATE_FOLLOWERS = 1_000
+RATE_LIMIT = (40, 0.2)  # DM channels opened per window: 200 a second, fewer than the bot would open unlimited
+RATE_SPACING = 0.001  # seconds the bot waits between two DMs (compressed from production's 1 s)
+
+
+async def test_a_thousand_followers_get_one_dm_each_spaced_and_within_the_limit(tmp_path: Path) -> None:
+    """On SQLite only: what is drilled is the bot's pacing and discord.py's waiting, the same on either store
+    (the outbox's claims on PostgreSQL are drilled above and in tests/e2e/test_processes.py)."""
+    folder = data_in_progress(DATA, tmp_path / "data")
+    url = f"sqlite+aiosqlite:///{tmp_path / 'rate.sqlite3'}"
+    figures = await run_rate_drill(
+        url,
+        folder,
+        followers=RATE_FOLLOWERS,
+        limit=RATE_LIMIT,
+        dm_interval=RATE_SPACING,
+        log=tmp_path / "bot.log",
+    )
+    print(f"rate drill: {figures.line()}")
+    assert figures.dms == RATE_FOLLOWERS and figures.lost == 0 and figures.duplicates == 0, figures.line()
+    assert figures.limited >= 1, figures.line()  # the 429 another user of the token caused was waited out,
+    assert figures.most_attempts == 1, figures.line()  # inside discord.py: never a failed attempt
+    assert figures.most_in_a_window <= RATE_LIMIT[0], figures.line()  # the limit kept
+    assert figures.fewest_seconds_apart >= RATE_SPACING, figures.line()  # a queue, never a burst

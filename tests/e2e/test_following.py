@@ -9,6 +9,7 @@ on their next command, and moderators see a failing channel in /mod channel show
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from collections.abc import AsyncIterator, Callable
 
@@ -18,6 +19,7 @@ import pytest_asyncio
 from sqlmodel import col, select
 
 import bot.delivery as delivery_module
+import bot.store.outbox as outbox_module
 from bot.store.engine import Store
 from bot.store.follows import add_follow
 from bot.store.models import Delivery, Team, stored_id
@@ -193,7 +195,7 @@ async def test_an_undo_edits_the_posts_already_made(world: World) -> None:
     assert sorted(d.message_id for d in edited) == sorted([post.id, dm.id])
 
 
-FOLLOWERS = 30  # the suite's size; `python -m bench.bench_following` runs 1,000
+FOLLOWERS = 30  # the 1,000-follower rate drill: tests/e2e/test_delivery_drill.py
 DM_LIMIT = (10, 0.5)  # DMs opened per half second (the loopback answers 429 over it)
 
 
@@ -230,3 +232,33 @@ async def test_many_followers_get_one_dm_each_within_the_rate_limits(world: Worl
     [accepted] = world.fake.rate_accepted.values()  # each DM opened once: the test's, then the bot's
     assert len(accepted) == DM_LIMIT[0] + FOLLOWERS
     log.info("%d DMs; the loopback answered %d 429s", FOLLOWERS, len(world.fake.rate_limited))
+
+
+async def test_an_outage_is_retried_with_growing_waits_and_posted_once(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Discord answers 503 for a while: the post is tried again later and later, then made once."""
+    monkeypatch.setattr(outbox_module, "FIRST_BACKOFF", 0.05)  # 0.05 s, 0.1, 0.2 … (2 s, 4, 8 … live)
+    results = channel(world, "results")
+    await world.mod("channel set", {"channel": results.id})
+    world.fake.outage[f"POST /channels/{results.id}/messages"] = 503
+    path = f"{world.fake.api_base.removeprefix(world.fake.root)}/channels/{results.id}/messages"
+
+    def tries() -> list[float]:
+        return [r.at for r in world.fake.requests if r.method == "POST" and r.path == path]
+
+    await report(world, "2-1")
+    await world.fake.wait_until(lambda: len(tries()) >= 3, what="three attempts in the outage")
+    del world.fake.outage[f"POST /channels/{results.id}/messages"]  # Discord is back
+    await world.fake.wait_until(lambda: bool(posts(world, results)), what="the post after the outage")
+    [post] = posts(world, results)
+    [made] = await recorded(world.store, lambda rows: bool(rows) and rows[0].state == "sent")
+    assert made.message_id == post.id and made.last_error == ""
+    made_at = tries()
+    statuses = [r.status for r in world.fake.requests if r.method == "POST" and r.path == path]
+    assert statuses[:-1] == [503] * (len(statuses) - 1) and statuses[-1] == 200, statuses
+    assert made.attempts == len(made_at) >= 4  # one attempt per request: nothing sent behind the record
+    waits = [later - earlier for earlier, later in itertools.pairwise(made_at)]
+    for failed, wait in enumerate(waits, 1):  # each wait at least the backoff after that many failures
+        assert wait >= outbox_module.backoff(failed), (failed, waits)
+    assert outbox_module.backoff(1) < outbox_module.backoff(2) < outbox_module.backoff(3)

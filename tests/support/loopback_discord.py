@@ -443,6 +443,8 @@ class RecordedRequest:
     path: str
     query: str
     status: int = 0
+    at: float = field(default_factory=time.monotonic)  # when it arrived (the monotonic clock)
+    agent: str = ""  # its User-Agent (discord.py's names the library; a script's is aiohttp's)
 
 
 @dataclass(eq=False)
@@ -1714,7 +1716,9 @@ class LoopbackDiscord:
     async def _middleware(
         self, request: web.Request, handler: Callable[[web.Request], Any]
     ) -> web.StreamResponse:
-        record = RecordedRequest(request.method, request.path, request.query_string)
+        record = RecordedRequest(
+            request.method, request.path, request.query_string, agent=request.headers.get("User-Agent", "")
+        )
         self.requests.append(record)
         token = request.match_info.get("token")
         path = request.path.replace(token, "{token}") if token else request.path
@@ -1725,6 +1729,7 @@ class LoopbackDiscord:
                 down, "Server Error"
             )
             record.status = down
+            self._notify()  # a test may be waiting for the failures to add up
             return _json({"code": 0, "message": f"{down}: {reason}"}, status=down)
         try:
             if self._needs_auth(request.path) and not self._authorized(request):
