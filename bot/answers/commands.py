@@ -27,6 +27,7 @@ from bot.answers.result import result
 from bot.answers.round import bracket, round_fixtures
 from bot.answers.stats import stats
 from bot.answers.team import team
+from bot.modelbase import Deferred
 
 Answer = Callable[..., Awaitable[BaseModel]]
 
@@ -248,7 +249,7 @@ def _count(name: str, description: str, most: int) -> Option:
 TEAMS, STATES = 100_000, 51  # the most teams a league may count, and the states and D.C.
 
 
-class HelpOption(BaseModel):
+class HelpOption(Deferred):
     """One option of a command in `/help`."""
 
     name: str
@@ -257,7 +258,7 @@ class HelpOption(BaseModel):
     limits: str
 
 
-class HelpLine(BaseModel):
+class HelpLine(Deferred):
     """One command in /help."""
 
     name: str
@@ -266,7 +267,7 @@ class HelpLine(BaseModel):
     options: list[HelpOption] = Field(default_factory=list)
 
 
-class HelpAnswer(BaseModel):
+class HelpAnswer(Deferred):
     """`/help`: the commands, one example each; or one command in full."""
 
     commands: list[HelpLine]

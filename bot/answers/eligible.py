@@ -16,13 +16,14 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.answers.errors import BadOption, SeasonNotFound
 from bot.answers.models import PathAnswer
 from bot.answers.path import path
 from bot.answers.standing import standing_words
+from bot.modelbase import Deferred
 from bot.rules.engine import (
     Check,
     RuleSet,
@@ -38,7 +39,7 @@ _DIVISION_OF_TRACK = {"professional": "pro"}
 _NO_FIGURE = "the records hold no figure for this: a club rep can check it with /eligible club"
 
 
-class EligibleAnswer(BaseModel):
+class EligibleAnswer(Deferred):
     """Whether a club (or a league) meets a season's rules, with the rules that decide it, quoted."""
 
     form: str  # "team", "club" or "league"

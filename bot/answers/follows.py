@@ -8,20 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.answers.errors import AnswerError, BadOption
 from bot.answers.lookup import find_team
 from bot.answers.path import path
 from bot.answers.standing import standing_words
+from bot.modelbase import Deferred
 from bot.store.follows import add_follow, follows_of, remove_follows
 from bot.store.models import Fixture, Notification, Revision, Season, Team, stored_id
 
 WHERE = ("dm", "here")
 
 
-class FollowAnswer(BaseModel):
+class FollowAnswer(Deferred):
     """`/follow` or `/unfollow`: the club, where its news goes, and whether anything changed."""
 
     action: str  # follow / unfollow
@@ -32,7 +33,7 @@ class FollowAnswer(BaseModel):
     stopped: int = 0  # follows stopped (unfollow)
 
 
-class FollowedClub(BaseModel):
+class FollowedClub(Deferred):
     """One club a user follows, where, and how it stands."""
 
     team: str
@@ -41,13 +42,13 @@ class FollowedClub(BaseModel):
     standing: str = ""
 
 
-class FollowingAnswer(BaseModel):
+class FollowingAnswer(Deferred):
     """`/following`: the clubs a user follows, with each club's status."""
 
     clubs: list[FollowedClub] = Field(default_factory=list)
 
 
-class ClubNews(BaseModel):
+class ClubNews(Deferred):
     """How a club named in an announcement stands now: its next tie (and kick-off), or how it went out."""
 
     team: str
@@ -55,7 +56,7 @@ class ClubNews(BaseModel):
     next_kickoff: dt.datetime | None = None
 
 
-class Announcement(BaseModel):
+class Announcement(Deferred):
     """What a notification tells fans: the tie and its result (or draw, or bye), and each club's standing."""
 
     kind: str  # result / correction / undo / postponed / drawn / bye

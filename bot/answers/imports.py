@@ -19,13 +19,14 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.answers.errors import BadOption, SeasonNotFound
 from bot.answers.lookup import current_model
 from bot.answers.report import Refused
+from bot.modelbase import Deferred
 from bot.names import AliasRule
 from bot.seasons.datafiles import DataFileError, read_aliases
 from bot.seasons.upload import MAX_UPLOAD_BYTES, BadUpload, LineProblem, Upload, read_upload
@@ -50,7 +51,7 @@ NEW_CLUBS_RULE = (
 )
 
 
-class NewClubLine(BaseModel):
+class NewClubLine(Deferred):
     """A name the records do not hold, and the clubs of the records it may be."""
 
     name: str
@@ -58,7 +59,7 @@ class NewClubLine(BaseModel):
     proposals: list[str] = Field(default_factory=list)
 
 
-class ConflictLine(BaseModel):
+class ConflictLine(Deferred):
     """A line whose result differs from the one already entered."""
 
     fixture: int
@@ -72,7 +73,7 @@ class ConflictLine(BaseModel):
     kept: bool  # the store's result stands (no overwrite)
 
 
-class ImportAnswer(BaseModel):
+class ImportAnswer(Deferred):
     """What an import would do (a preview) or did (applied)."""
 
     file: str
@@ -106,7 +107,7 @@ class ImportAnswer(BaseModel):
     actor: str = ""
 
 
-class UndoImportAnswer(BaseModel):
+class UndoImportAnswer(Deferred):
     """What undoing an import would do, or did."""
 
     batch: str
@@ -121,7 +122,7 @@ class UndoImportAnswer(BaseModel):
     actor: str = ""
 
 
-class ExportFile(BaseModel):
+class ExportFile(Deferred):
     """One file of an exported season (its content is not part of the JSON)."""
 
     name: str
@@ -129,7 +130,7 @@ class ExportFile(BaseModel):
     content: bytes = Field(default=b"", exclude=True, repr=False)
 
 
-class ExportAnswer(BaseModel):
+class ExportAnswer(Deferred):
     """A season of the store as data/ files: each file, and all of them as one zip."""
 
     season: int

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from bot.modelbase import Deferred
 from bot.seasons.facts import DecidedBy, FixtureStatus, Track
 
 
-class Freshness(BaseModel):
+class Freshness(Deferred):
     """When the newest fact behind an answer was entered, by whom, from which source, and for which season."""
 
     entered_at: dt.datetime | None = None
@@ -19,7 +20,7 @@ class Freshness(BaseModel):
     title: str = ""  # the season's title, as its source names it: "2024 U.S. Open Cup qualification"
 
 
-class MatchLine(BaseModel):
+class MatchLine(Deferred):
     """One of a club's ties, seen from that club's side."""
 
     fixture: int
@@ -44,7 +45,7 @@ class MatchLine(BaseModel):
     season: int | None = None
 
 
-class PathAnswer(BaseModel):
+class PathAnswer(Deferred):
     """How a club entered a season and how far it went."""
 
     team: str
@@ -71,7 +72,7 @@ class PathAnswer(BaseModel):
     freshness: Freshness = Field(default_factory=Freshness)
 
 
-class ResultAnswer(BaseModel):
+class ResultAnswer(Deferred):
     """A club's matches in a season (or, with an opponent, head to head)."""
 
     team: str
@@ -82,7 +83,7 @@ class ResultAnswer(BaseModel):
     freshness: Freshness = Field(default_factory=Freshness)
 
 
-class ClubSeason(BaseModel):
+class ClubSeason(Deferred):
     """A club's part in one season."""
 
     season: int
@@ -94,7 +95,7 @@ class ClubSeason(BaseModel):
     finish: str = ""
 
 
-class ClubCard(BaseModel):
+class ClubCard(Deferred):
     """Who a club is: names, leagues, state, seasons, best finish."""
 
     name: str
@@ -105,7 +106,7 @@ class ClubCard(BaseModel):
     best_finish: str = ""
 
 
-class TeamAnswer(BaseModel):
+class TeamAnswer(Deferred):
     """`/team`: the club a name means, the clubs it may mean, or none."""
 
     query: str
@@ -122,7 +123,7 @@ class TeamAnswer(BaseModel):
         return self.match is not None
 
 
-class RoundMatch(BaseModel):
+class RoundMatch(Deferred):
     """One fixture of a round, seen neutrally (home first)."""
 
     fixture: int
@@ -145,7 +146,7 @@ class RoundMatch(BaseModel):
     note: str = ""
 
 
-class RoundAnswer(BaseModel):
+class RoundAnswer(Deferred):
     """`/round`: every fixture of a round, and its byes."""
 
     season: int
@@ -158,7 +159,7 @@ class RoundAnswer(BaseModel):
     freshness: Freshness = Field(default_factory=Freshness)
 
 
-class Qualifier(BaseModel):
+class Qualifier(Deferred):
     """A club that reached the tournament proper, and how."""
 
     team: str
@@ -170,7 +171,7 @@ class Qualifier(BaseModel):
     detail: str = ""  # direct slots: the deciding result as the source words it
 
 
-class QualifiersAnswer(BaseModel):
+class QualifiersAnswer(Deferred):
     """`/qualifiers`: every club that reached the proper, by route."""
 
     season: int

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -26,6 +26,7 @@ from bot.answers.lookup import (
 )
 from bot.answers.models import RoundMatch
 from bot.answers.round import round_match
+from bot.modelbase import Deferred
 from bot.seasons.facts import FixtureStatus
 from bot.seasons.outcome import BadResult, settle
 from bot.store.model import model_after
@@ -63,7 +64,7 @@ class FixtureView(RoundMatch):
     version: int = 0
 
 
-class WriteAnswer(BaseModel):
+class WriteAnswer(Deferred):
     """What a writing command did or would do."""
 
     applied: bool
@@ -75,7 +76,7 @@ class WriteAnswer(BaseModel):
     actor: str = ""
 
 
-class HistoryLine(BaseModel):
+class HistoryLine(Deferred):
     """One revision, as `/history` shows it."""
 
     id: int
@@ -89,7 +90,7 @@ class HistoryLine(BaseModel):
     kind: str = "fixture"  # what changed: fixture / entry / bye / season
 
 
-class HistoryAnswer(BaseModel):
+class HistoryAnswer(Deferred):
     """`/history`: revisions, newest first."""
 
     revisions: list[HistoryLine] = Field(default_factory=list)

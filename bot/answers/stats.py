@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.answers.cache import cached
 from bot.answers.lookup import current_model, season_in
+from bot.modelbase import Deferred
 
 
-class Count(BaseModel):
+class Count(Deferred):
     """A label and how many clubs it covers."""
 
     label: str
@@ -19,7 +20,7 @@ class Count(BaseModel):
     clubs: int
 
 
-class StatsAnswer(BaseModel):
+class StatsAnswer(Deferred):
     """How a season's clubs spread over states and leagues."""
 
     season: int

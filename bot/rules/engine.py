@@ -18,12 +18,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
+
+from bot.modelbase import Deferred
 
 ZONES = ("eastern", "central", "mountain", "pacific")
 
 
-class Rule(BaseModel):
+class Rule(Deferred):
     """One rule of a season, in our words, with where it comes from, and what a club's entry says of it."""
 
     model_config = ConfigDict(frozen=True)
@@ -55,7 +57,7 @@ class Rule(BaseModel):
         return not self.tracks or track is None or track in self.tracks
 
 
-class RuleSet(BaseModel):
+class RuleSet(Deferred):
     """A season's rules and deadlines, and what entering by each route shows."""
 
     model_config = ConfigDict(frozen=True)
@@ -90,7 +92,7 @@ class RuleSet(BaseModel):
         return [rule for rule in self.for_form("club", division) if rule.concerns(track)]
 
 
-class Check(BaseModel):
+class Check(Deferred):
     """One rule checked: passed (True / False / None = cannot tell), the rule's text, and why."""
 
     rule: str

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from pydantic import BaseModel
 from pydantic import Field as PydanticField
 from sqlalchemy import DateTime, Dialect, String
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
+
+from bot.modelbase import Deferred
 
 
 class Track(StrEnum):
@@ -107,7 +108,7 @@ class FindingKind(StrEnum):
     NOTE = "note"  # worth knowing
 
 
-class Finding(BaseModel):
+class Finding(Deferred):
     """Something the reader or the checker wants a person to know.
 
     `kind`, `line` and `settle` serve the import's report and are not written to data/ (season.toml keeps
@@ -126,7 +127,7 @@ class Finding(BaseModel):
         return self.kind in (FindingKind.GAP, FindingKind.SPELLING)
 
 
-class RoundFacts(BaseModel):
+class RoundFacts(Deferred):
     """A qualifying round."""
 
     number: int
@@ -136,14 +137,14 @@ class RoundFacts(BaseModel):
     stated_entrants: int | None = None
 
 
-class LeagueFacts(BaseModel):
+class LeagueFacts(Deferred):
     """A league as a season's source names it."""
 
     abbreviation: str
     name: str = ""
 
 
-class TeamFacts(BaseModel):
+class TeamFacts(Deferred):
     """A club's entry in one season."""
 
     name: str
@@ -164,7 +165,7 @@ class FixtureFacts(FixtureShape):
     winner: str | None = None  # the winning club's name, None while not played
 
 
-class ByeFacts(BaseModel):
+class ByeFacts(Deferred):
     """A club that went through a round without playing."""
 
     round: int
@@ -179,7 +180,7 @@ FATE_NOT_SAID = "fate_not_said"
 WINNER_NOT_SAID = "the source does not say who went through"
 
 
-class SeasonFacts(BaseModel):
+class SeasonFacts(Deferred):
     """Everything known about one season."""
 
     year: int

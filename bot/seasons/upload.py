@@ -18,8 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import BaseModel
-
+from bot.modelbase import Deferred
 from bot.names import AliasRule
 from bot.seasons.datafiles import BYE_COLUMNS, FIXTURE_COLUMNS, TEAM_COLUMNS
 from bot.seasons.facts import DecidedBy, FixtureStatus, RoundFacts, SeasonFacts, Track
@@ -54,7 +53,7 @@ class BadUpload(ValueError):
         self.message = message
 
 
-class LineProblem(BaseModel):
+class LineProblem(Deferred):
     """A line of the file that was not understood (line None: the file as a whole, or a seed's finding)."""
 
     line: int | None
