@@ -291,12 +291,18 @@ class OpenCupBot(commands.AutoShardedBot):
         self.open_views: weakref.WeakSet[discord.ui.View] = weakref.WeakSet()  # stopped on close
         self.pictures = PictureCache()
         self.deliverer = Deliverer(self)
+        self._model_read: asyncio.Task[None] | None = None  # the start-up read of the model (setup_hook)
         self.cluster = Cluster(self)  # other processes on the store: their writes heard, this one recorded
 
     async def setup_hook(self) -> None:
-        """Open the store, load every cog (a broken one is only logged), sync commands if they changed."""
+        """Open the store, load every cog (a broken one is only logged), sync commands if they changed.
+
+        The store's model (and its team index) is read in a task of its own, while the gateway connects:
+        a handshake with Discord spends its time waiting on the network, and the read fills that time.
+        Autocomplete waits for the read (`model_read`); an answer reads the model itself, after it.
+        """
         await self.store.open()
-        await self.refresh_team_index()
+        self._model_read = asyncio.create_task(self._read_model(), name="opencup-read-model")
         from cogs.shared.moderators import BUTTONS as MODERATOR_BUTTONS  # Confirm, Cancel, Correct
         from cogs.shared.pages import PageButton  # a face's item; imported here, as the cogs are loaded
 
@@ -317,6 +323,18 @@ class OpenCupBot(commands.AutoShardedBot):
             except Exception as failure:
                 self.failed_extensions[name] = failure
                 log.exception("extension %s failed to load; the others still load", name)
+
+    async def _read_model(self) -> None:
+        try:
+            await self.refresh_team_index()
+        except Exception:  # the store opened: each answer reads the model again, and says what failed
+            log.exception("the store's model could not be read at start; answers read it themselves")
+
+    async def model_read(self) -> None:
+        """Wait for the read of the store's model that start-up began, if it is still under way."""
+        reading = self._model_read
+        if reading is not None and not reading.done():
+            await asyncio.shield(reading)
 
     async def refresh_team_index(self) -> None:
         """Read the store's model (and so its team index) now, e.g. after a write made elsewhere."""
@@ -398,6 +416,8 @@ class OpenCupBot(commands.AutoShardedBot):
             view.stop()
         freeze_after_loads(False)  # what was frozen is the collector's again (tests run many bots in turn)
         gc.unfreeze()
+        if self._model_read is not None:
+            self._model_read.cancel()
         try:
             await self.cluster.stop()
             await self.deliverer.stop()

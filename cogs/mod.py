@@ -80,7 +80,7 @@ class Opponent(ClubName):
             )
             if found is not None:
                 return [app_commands.Choice(name=team.label[:100], value=team.name[:100]) for team in found]
-        return team_choices(interaction, value)
+        return await team_choices(interaction, value)
 
 
 def _given(values: dict[str, Any]) -> dict[str, str]:
@@ -337,7 +337,7 @@ class ModCog(commands.Cog):
     async def _ping_team(
         self, interaction: discord.Interaction, value: str
     ) -> list[app_commands.Choice[str]]:
-        return team_choices(interaction, value)
+        return await team_choices(interaction, value)
 
 
 async def setup(bot: OpenCupBot) -> None:

@@ -14,9 +14,10 @@ if TYPE_CHECKING:
     from bot.client import OpenCupBot
 
 
-def team_choices(interaction: discord.Interaction, value: str) -> list[app_commands.Choice[str]]:
+async def team_choices(interaction: discord.Interaction, value: str) -> list[app_commands.Choice[str]]:
     """Up to 25 clubs for what is being typed, best first, labelled with league and latest season."""
     bot: OpenCupBot = interaction.client  # type: ignore[assignment]
+    await bot.model_read()  # just after a start, the clubs are still being read
     return [
         app_commands.Choice(name=team.label[:100], value=team.name[:100])
         for team in bot.team_index.suggest(str(value)[:200], limit=25)
@@ -30,7 +31,7 @@ class ClubName(TableOption):
         self, interaction: discord.Interaction, value: str, /
     ) -> list[app_commands.Choice[str]]:
         """Up to 25 clubs, best first, labelled with league and latest season."""
-        return team_choices(interaction, value)
+        return await team_choices(interaction, value)
 
 
 class TeamTransformer(ClubName):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 
@@ -9,9 +10,10 @@ import discord
 import pytest
 
 import bot.client as client_module
-from bot.client import run_bot, serve
+from bot.client import OpenCupBot, run_bot, serve
 from bot.settings import Settings
 from bot.store.engine import Store
+from bot.store.model import held_model
 from tests.support.loopback_discord import FakeGuild, LoopbackDiscord, snowflake_on_shard
 from tests.support.running_bot import embed_text, running, shown_buttons
 
@@ -79,6 +81,25 @@ async def test_autocomplete(live) -> None:
     names = [choice["value"] for choice in miami]
     assert {"Miami United FC", "Hodler Miami FC", "Miami Soccer Academy"} <= set(names)
     assert all(1 <= len(choice["name"]) <= 100 for choice in miami)
+
+
+async def test_autocomplete_just_after_a_start_waits_for_the_clubs(
+    moderated: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The model is read while the gateway connects; an autocomplete that comes first waits for the read."""
+    if moderated.engine.dialect.name == "postgresql":
+        pytest.skip("on PostgreSQL the store listener's first refresh reads the model at start as well")
+    read = OpenCupBot.refresh_team_index
+
+    async def slow_read(self: OpenCupBot) -> None:
+        await asyncio.sleep(0.3)  # a store slow to answer at start
+        await read(self)
+
+    monkeypatch.setattr(OpenCupBot, "refresh_team_index", slow_read)
+    async with running(moderated) as (fake, _bot):
+        assert held_model(moderated.engine) is None  # READY came before the read ended
+        choices = await fake.autocomplete("path", focused="team", value="fol")
+    assert choices[0]["value"] == "FC Folsom", choices
 
 
 async def test_ambiguous_name_offers_a_menu_and_the_pick_answers(live) -> None:
