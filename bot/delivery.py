@@ -10,10 +10,13 @@ soon as Discord answers. Nothing is sent for a delivery that is not claimed, and
 UPDATE (on PostgreSQL after `SELECT … FOR UPDATE SKIP LOCKED`), so two running bots (or a retried task) never
 send the same delivery at once. A process killed between the send and the record leaves the delivery
 `sending`; after the lease (`OUTBOX_LEASE_SECONDS`, by default `bot.store.outbox.LEASE`) another worker
-takes it and sends it again. So the worst case is one visible duplicate per kill, and only
-for the one message in flight at that moment (the window is one HTTP round trip); the alternative order
-(record first, then send) would instead lose that message silently, which is worse for a result. The
-message carries a nonce made from the delivery's id, so a client can tell a duplicate for what it is.
+takes it and sends it again; the alternative order (record first, then send) would instead lose that message
+silently, which is worse for a result. The second send does not make a second message: each message
+carries a nonce made from the delivery's id, which discord.py sends with `enforce_nonce`, and Discord gives
+back the message already made with that nonce "in the past few minutes" instead of creating another. The
+lease (a minute) keeps the second send well inside that time, and it is recorded with the first message's
+id. Only a second send after Discord has forgotten the nonce (the store down for minutes between the two)
+would show a duplicate, for the one message in flight at the kill.
 
 **Several processes.** Every bot process runs this task over the one outbox, and whichever claims a
 delivery sends it: a DM, and a channel post too, whatever shard holds the channel's guild. Sending a message

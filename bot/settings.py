@@ -55,7 +55,7 @@ class Settings(BaseSettings):
         default="", description="The gateway shards connect to when SHARD_COUNT is set; empty: Discord's own"
     )
     outbox_lease_seconds: float | None = Field(
-        default=None, gt=0, description="A delivery claimed this long ago is taken again; empty: 120"
+        default=None, gt=0, description="A delivery claimed this long ago is taken again; empty: 60"
     )
     heartbeat_seconds: float = Field(
         default=5.0, gt=0, description="How often a running bot records itself in the store"

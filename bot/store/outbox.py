@@ -12,7 +12,7 @@ PostgreSQL a claim first locks the rows it takes with `SELECT … FOR UPDATE SKI
 claiming at once take different deliveries instead of queueing on the same rows, and then moves them to
 `sending` with the same conditional UPDATE SQLite uses (where one writer at a time makes it enough). A
 process that dies holding claims does not hold them for ever: a claim older than the lease (setting
-`OUTBOX_LEASE_SECONDS`, two minutes by default) is taken by whichever process looks next.
+`OUTBOX_LEASE_SECONDS`, a minute by default) is taken by whichever process looks next.
 """
 
 from __future__ import annotations
@@ -29,7 +29,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.store.follows import followers_of
 from bot.store.models import Delivery, GuildSetting, Notification, utcnow
 
-LEASE = dt.timedelta(minutes=2)  # a delivery claimed longer ago than this by a worker is taken as abandoned
+# A delivery claimed longer ago than this by a worker is taken as abandoned. A minute: sent again, it comes
+# well inside the few minutes Discord keeps a message's nonce, and gets the message made back (bot.delivery).
+LEASE = dt.timedelta(minutes=1)
 FIRST_BACKOFF = 2.0  # seconds before the second attempt; each later wait doubles
 MOST_BACKOFF = 600.0  # seconds: the longest wait between two attempts
 GIVE_UP_AFTER = 8  # attempts that failed for a passing reason; then the target is marked failing

@@ -192,7 +192,7 @@ async def test_a_claim_older_than_the_lease_is_taken_again(shared: Store) -> Non
             .values(claimed_at=utcnow() - dt.timedelta(seconds=3))
         )
         await session.commit()
-        assert await claim_due(session=session, worker="b") == []  # within the default lease (2 min)
+        assert await claim_due(session=session, worker="b") == []  # within the default lease (a minute)
         [taken] = await claim_due(session=session, worker="b", lease=dt.timedelta(seconds=2))
     assert (taken.id, taken.claimed_by, taken.attempts) == (delivery, "b", 2)
 

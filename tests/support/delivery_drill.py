@@ -65,6 +65,7 @@ class Figures:
     messages: int  # messages created in the loopback Discord (edits not counted)
     duplicates: int  # messages beyond the first for one delivery
     kills: int
+    replays: int  # sends again that Discord answered with the message already made (the nonce)
     seconds: float
 
     def line(self) -> str:
@@ -72,7 +73,8 @@ class Figures:
         return (
             f"{self.reports} reports, {self.notifications} notifications, {self.deliveries} deliveries "
             f"({self.sent} sent), {self.messages} messages, {self.duplicates} duplicates, "
-            f"{self.kills} kills, {self.seconds:.1f} s"
+            f"{self.kills} kills, {self.replays} sent again and given back by their nonce, "
+            f"{self.seconds:.1f} s"
         )
 
 
@@ -185,6 +187,7 @@ async def run_drill(
                 await process.wait()
             created = [m for m in fake.messages if m.raw.get("nonce")]
             per_nonce = Counter(str(m.raw["nonce"]) for m in created)
+            replays = len(fake.nonce_replays)
         async with store.session() as session:
             notifications = len((await session.exec(select(Notification.id))).all())
         rows = await _rows(store)
@@ -196,6 +199,7 @@ async def run_drill(
             messages=len(created),
             duplicates=sum(times - 1 for times in per_nonce.values()),
             kills=kills,
+            replays=replays,
             seconds=time.monotonic() - began,
         )
     finally:

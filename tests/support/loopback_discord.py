@@ -39,7 +39,9 @@ The public API of :class:`LoopbackDiscord`:
   502, 504 and 524 five times with 1 + 2n s sleeps, so a fast test uses 503),
   ``response_deadline`` (3 s), ``attachment_size_limit`` (sent as ``attachment_size_limit`` in every
   interaction), ``privileged_intents`` (False: closes the gateway with 4014 when they are asked for),
-  ``patch``, ``fast_identify``, ``rate_limits`` (per-route limits such as
+  ``patch``, ``fast_identify``, ``nonce_window`` (120 s: how long a message's nonce with ``enforce_nonce``
+  gets that message back instead of a new one, as Discord does "for the past few minutes"; the messages so
+  given back are in ``nonce_replays``), ``rate_limits`` (per-route limits such as
   ``{"POST /users/@me/channels": (5, 1.0)}``, per major parameter, in fixed windows: a request over one is
   answered 429 with ``retry_after`` and ``global`` in the body and ``Retry-After``, ``X-RateLimit-*`` and
   ``Via`` headers, as Discord does; those within get ``X-RateLimit-*`` headers; ``rate_limited`` and
@@ -1367,6 +1369,7 @@ class LoopbackDiscord:
         fast_identify: bool = True,
         rate_limits: Mapping[str, tuple[int, float]] | None = None,
         max_concurrency: int = 1,
+        nonce_window: float = 120.0,
     ) -> None:
         self.users: list[FakeUser] = list(users) if users is not None else [FakeUser()]
         self.guilds: list[FakeGuild] = list(guilds) if guilds is not None else [FakeGuild()]
@@ -1376,6 +1379,13 @@ class LoopbackDiscord:
         self.application_id = self.bot_user.id
         self.shard_count = shards
         self.max_concurrency = max_concurrency  # shards that may identify at once (GET /gateway/bot)
+        # A message created with a nonce and enforce_nonce (discord.py sends both whenever a nonce is given)
+        # is unique per author for "the past few minutes", as Discord documents: the same nonce again within
+        # `nonce_window` seconds gets the message already made back, and no new one. Two minutes is the
+        # short end of "a few"; `nonce_replays` records each message so given back.
+        self.nonce_window = nonce_window
+        self._nonces: dict[str, tuple[float, SentMessage]] = {}
+        self.nonce_replays: list[SentMessage] = []
         self.token = token
         self.invalid_token = invalid_token
         self.outage = dict(outage or {})
@@ -3164,9 +3174,18 @@ class LoopbackDiscord:
             raise _Rejected(403, 50007, "Cannot send messages to this user")
         body, files = await self._read_body(request)
         self._check_new_message(body, files)
+        nonce = str(body["nonce"]) if body.get("nonce") and body.get("enforce_nonce") else None
+        now = asyncio.get_running_loop().time()
+        made = self._nonces.get(nonce) if nonce is not None else None
+        if made is not None and now - made[0] < self.nonce_window:  # that message, not a second one
+            self.nonce_replays.append(made[1])
+            self._notify()
+            return _json(made[1].payload())
         message = self._create_sent(
             source="channel", channel_id=channel_id, data=body, files=files, interaction=None
         )
+        if nonce is not None:
+            self._nonces[nonce] = (now, message)
         self.messages.append(message)
         self._notify()
         return _json(message.payload())
