@@ -363,6 +363,27 @@ async def test_channel_message_and_dm() -> None:
 
 
 @pytest.mark.asyncio
+async def test_a_nonce_enforced_gives_the_message_already_made_back() -> None:
+    """As Discord documents enforce_nonce: the same nonce again, within the window, is the same message."""
+    async with LoopbackDiscord(nonce_window=0.3) as fake:
+        channel = fake.guilds[0].channels[0]
+        url = f"{fake.api_base}/channels/{channel.id}/messages"
+        async with aiohttp.ClientSession(headers={"Authorization": "Bot t"}) as client:
+
+            async def post(**extra: object) -> int:
+                async with client.post(url, json={"content": "result", **extra}) as answer:
+                    assert answer.status == 200
+                    return int((await answer.json())["id"])
+
+            first = await post(nonce="oc1", enforce_nonce=True)
+            assert await post(nonce="oc1", enforce_nonce=True) == first  # given back, none made
+            assert await post(nonce="oc1") != first  # a nonce not enforced makes a message each time
+            await asyncio.sleep(0.35)
+            assert await post(nonce="oc1", enforce_nonce=True) != first  # the window over: a new one
+        assert len(fake.messages) == 3 and [m.id for m in fake.nonce_replays] == [first]
+
+
+@pytest.mark.asyncio
 async def test_dm_to_a_user_with_closed_dms_is_refused() -> None:
     """A DM to a user who closed DMs gets 403 code 50007 (a rejection, not a rule breach)."""
     shy = FakeUser(name="shy", dms_open=False)
