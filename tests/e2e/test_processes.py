@@ -28,7 +28,7 @@ from tests.conftest import DATA, drop_database, fresh_database_url
 from tests.support.processes_drill import ROOT, SHARDS, run_processes_drill
 
 log = logging.getLogger(__name__)
-RESULTS = 40  # the bench (python -m bench.bench_processes) confirms 100; this keeps the suite quick
+RESULTS = 100  # the lag is measured over 100 results, as the issue asks (and bench/bench_processes.py)
 LEASE = 2.0  # seconds: A's claims are taken again this soon after it is killed
 
 
