@@ -318,11 +318,14 @@ async def run_rate_drill(
                 await drill(
                     store, season=SEASON, fixtures=[tie.number], count=1, prefix="rate-", ack=lambda _: None
                 )
-                for _ in range(6000):  # until every delivery is recorded as made (counted, not read)
-                    if await _sent(store) >= followers:
+                # Until every delivery is recorded as made (counted, not read); the bound allows for the
+                # bot's own spacing (a second between DMs in production: 1,000 DMs take over 16 minutes).
+                deadline = time.monotonic() + 120.0 + followers * (dm_interval + 0.1)
+                while await _sent(store) < followers:
+                    if time.monotonic() > deadline:
                         break
                     await asyncio.sleep(0.1)
-                else:
+                if await _sent(store) < followers:
                     states = Counter(row.state for row in await _rows(store))
                     raise AssertionError(f"the DMs were never all made: {dict(states)}")
                 seconds = time.monotonic() - began
