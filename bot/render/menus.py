@@ -25,6 +25,7 @@ import contextlib
 import itertools
 import logging
 import weakref
+from collections.abc import AsyncIterator
 from typing import Any, ClassVar, cast
 
 import discord
@@ -102,6 +103,25 @@ async def tell(interaction: discord.Interaction, text: str) -> None:
             log_forgotten(interaction)
         else:
             log.warning("could not answer %s: %s", what_was_asked(interaction), failure)
+
+
+@contextlib.asynccontextmanager
+async def press_failures(interaction: discord.Interaction, what: str) -> AsyncIterator[None]:
+    """Around the work of a press or a submitted form (`what` names it in the log); nothing escapes.
+
+    An interaction Discord forgot is one WARNING line, another refused answer one more, and any other failure
+    is logged whole and the presser told, privately, that it went wrong (`MENU_FAILED`).
+    """
+    try:
+        yield
+    except discord.HTTPException as failure:
+        if forgotten(failure):
+            log_forgotten(interaction)
+        else:
+            log.warning("%s: Discord refused the answer: %s", what, failure)
+    except Exception:
+        log.exception("%s failed (user %s)", what, interaction.user.id)
+        await tell(interaction, MENU_FAILED)
 
 
 class AskerMenu(discord.ui.View):

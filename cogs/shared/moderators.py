@@ -42,10 +42,8 @@ from bot.moderation import (
 from bot.render.embed import error_text
 from bot.render.menus import (
     CUSTOM_ID_PREFIX,
-    MENU_FAILED,
     claim,
-    forgotten,
-    log_forgotten,
+    press_failures,
     tell,
     what_was_asked,
 )
@@ -296,21 +294,11 @@ class PendingButton(
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Confirm or cancel, once the presser is checked; any failure gets one private sentence."""
-        try:
+        async with press_failures(interaction, f"pending write {self.pending_id}: {self.action}"):
             if self.action == "cancel":
                 await cancel(interaction, self.pending_id)
             else:
                 await confirm(interaction, self.pending_id)
-        except discord.HTTPException as failure:
-            if forgotten(failure):
-                log_forgotten(interaction)
-            else:
-                log.warning("a pending write's button could not answer: %s", failure)
-        except Exception:
-            log.exception(
-                "pending write %s: %s failed (user %s)", self.pending_id, self.action, interaction.user.id
-            )
-            await tell(interaction, MENU_FAILED)
 
 
 class CorrectButton(
@@ -340,23 +328,16 @@ class CorrectButton(
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Open the correction form, to moderators only."""
-        try:
-            if not await allowed(interaction):
-                return
-            form = correction_form(
-                await _bot(interaction).store.model(), season=self.season, number=self.number
-            )
-            await interaction.response.send_modal(correction_modal(form))
-        except AnswerError as refused:
-            await tell(interaction, error_text(refused))
-        except discord.HTTPException as failure:
-            if forgotten(failure):
-                log_forgotten(interaction)
-            else:
-                log.warning("the correction form could not be opened: %s", failure)
-        except Exception:
-            log.exception("correct %s/%s failed (user %s)", self.season, self.number, interaction.user.id)
-            await tell(interaction, MENU_FAILED)
+        async with press_failures(interaction, f"correct {self.season}/{self.number}"):
+            try:
+                if not await allowed(interaction):
+                    return
+                form = correction_form(
+                    await _bot(interaction).store.model(), season=self.season, number=self.number
+                )
+                await interaction.response.send_modal(correction_modal(form))
+            except AnswerError as refused:
+                await tell(interaction, error_text(refused))
 
 
 BUTTONS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (PendingButton, CorrectButton)
@@ -541,23 +522,16 @@ async def submit_correction(interaction: discord.Interaction) -> None:
     """A submitted correction form: checked, then previewed as /report for that tie, to be confirmed."""
     data: dict[str, Any] = dict(interaction.data or {})
     found = _FORM.fullmatch(str(data.get("custom_id", "")))
-    try:
-        if not await allowed(interaction):
-            return
-        if found is None:
-            await tell(interaction, NO_SUCH_PREVIEW)
-            return
-        arguments = correction_arguments(
-            season=int(found["season"]), number=int(found["number"]), fields=_submitted(interaction)
-        )
-        await send_preview(interaction, "report", arguments)
-    except AnswerError as refused:
-        await tell(interaction, error_text(refused))
-    except discord.HTTPException as failure:
-        if forgotten(failure):
-            log_forgotten(interaction)
-        else:
-            log.warning("a correction could not be answered: %s", failure)
-    except Exception:
-        log.exception("correction form failed (user %s)", interaction.user.id)
-        await tell(interaction, MENU_FAILED)
+    async with press_failures(interaction, "correction form"):
+        try:
+            if not await allowed(interaction):
+                return
+            if found is None:
+                await tell(interaction, NO_SUCH_PREVIEW)
+                return
+            arguments = correction_arguments(
+                season=int(found["season"]), number=int(found["number"]), fields=_submitted(interaction)
+            )
+            await send_preview(interaction, "report", arguments)
+        except AnswerError as refused:
+            await tell(interaction, error_text(refused))

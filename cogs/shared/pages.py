@@ -34,10 +34,8 @@ from bot.render.embed import error_text, rendered_pages
 from bot.render.menus import (
     CUSTOM_ID_PREFIX,
     EXPIRED_MENU,
-    MENU_FAILED,
     claim,
-    forgotten,
-    log_forgotten,
+    press_failures,
     tell,
 )
 from cogs.shared.moderators import allowed as moderator_allowed
@@ -158,37 +156,30 @@ class PageButton(
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Ask the question again and show the page; every failure gets one private sentence."""
-        try:
-            question = _question_of(self.carried)
-            if question is None:
-                await tell(interaction, EXPIRED_MENU)
-                return
-            if COMMANDS[question.command].for_moderators and not await moderator_allowed(interaction):
-                return  # a moderators' answer (/mod history): checked at each press, as any moderator's act
-            answer = await question.answer(interaction.client)  # type: ignore[arg-type]
-            pages = rendered_pages(answer)
-            page = min(self.page, len(pages) - 1)
-            late = (discord.utils.utcnow() - interaction.created_at).total_seconds() >= LATE_AFTER
-            buttons = page_buttons(
-                question, owner=self.owner, page=page, count=len(pages), carried=self.carried
-            )
-            if late:  # a press that waited: acknowledge it first, then edit the message
-                await interaction.response.defer()
-                await interaction.edit_original_response(embed=pages[page], view=buttons)
-            else:
-                await interaction.response.edit_message(embed=pages[page], view=buttons)
-        except (AnswerError, ValueError) as refused:
-            log.info("page press refused (user %s): %s", interaction.user.id, refused)
-            text = error_text(refused) if isinstance(refused, AnswerError) else EXPIRED_MENU
-            await tell(interaction, text)
-        except discord.HTTPException as failure:
-            if forgotten(failure):
-                log_forgotten(interaction)
-            else:
-                log.warning("a page could not be shown: %s", failure)
-        except Exception:
-            log.exception("page press failed (user %s, %s)", interaction.user.id, self.carried[:100])
-            await tell(interaction, MENU_FAILED)
+        async with press_failures(interaction, f"page press ({self.carried[:100]})"):
+            try:
+                question = _question_of(self.carried)
+                if question is None:
+                    await tell(interaction, EXPIRED_MENU)
+                    return
+                if COMMANDS[question.command].for_moderators and not await moderator_allowed(interaction):
+                    return  # a moderators' answer (/mod history): checked at each press, as any act of theirs
+                answer = await question.answer(interaction.client)  # type: ignore[arg-type]
+                pages = rendered_pages(answer)
+                page = min(self.page, len(pages) - 1)
+                late = (discord.utils.utcnow() - interaction.created_at).total_seconds() >= LATE_AFTER
+                buttons = page_buttons(
+                    question, owner=self.owner, page=page, count=len(pages), carried=self.carried
+                )
+                if late:  # a press that waited: acknowledge it first, then edit the message
+                    await interaction.response.defer()
+                    await interaction.edit_original_response(embed=pages[page], view=buttons)
+                else:
+                    await interaction.response.edit_message(embed=pages[page], view=buttons)
+            except (AnswerError, ValueError) as refused:
+                log.info("page press refused (user %s): %s", interaction.user.id, refused)
+                text = error_text(refused) if isinstance(refused, AnswerError) else EXPIRED_MENU
+                await tell(interaction, text)
 
 
 def page_buttons(

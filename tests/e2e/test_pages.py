@@ -6,8 +6,11 @@ Each ◀ ▶ button carries who asked, the page and the question (cogs/shared/pa
 from __future__ import annotations
 
 import discord
+import pytest
 
+import cogs.shared.pages as pages_module
 from bot.client import OpenCupBot
+from bot.render.menus import MENU_FAILED
 from bot.settings import Settings
 from bot.store.engine import Store
 from tests.support.loopback_discord import FakeGuild, FakeUser, LoopbackDiscord
@@ -76,3 +79,20 @@ async def test_pages_turn_after_a_restart_and_only_for_the_asker(store: Store) -
                 await fake.press(help_asked, shown_buttons(help_asked)["▶"])
                 assert "page 2/" in footer(help_asked)
         fake.assert_clean()
+
+
+async def test_a_press_that_fails_is_logged_and_the_presser_told_privately(
+    live, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Something unforeseen breaks while a page is drawn: one private sentence, the failure logged whole."""
+    fake, _bot = live
+    asked = await fake.slash("round", {"number": 2, "season": 2024})
+
+    def broken(_answer: object) -> list[discord.Embed]:
+        raise RuntimeError("a page that cannot be drawn")
+
+    monkeypatch.setattr(pages_module, "rendered_pages", broken)
+    pressed = await fake.press(asked, shown_buttons(asked)["▶"])
+    assert pressed.ephemeral and pressed.content == MENU_FAILED
+    [failed] = [r for r in caplog.records if "page press" in r.getMessage() and r.exc_info]
+    assert "failed (user" in failed.getMessage() and "a page that cannot be drawn" in str(failed.exc_info[1])
