@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
@@ -175,6 +176,11 @@ def propose_matches(name: str, choices: Iterable[str], *, limit: int = 3) -> lis
     return [(choice, round(fuzz.token_set_ratio(key, normalise(choice)), 1)) for choice in ranked[:limit]]
 
 
+def _frozen(table: dict[str, set[int]]) -> dict[str, tuple[int, ...]]:
+    """`table` with each set of clubs as a sorted tuple."""
+    return {name: tuple(sorted(owners)) for name, owners in table.items()}
+
+
 @dataclass(frozen=True)
 class IndexedTeam:
     """A club as the index knows it: canonical name, a label to tell it apart, every spelling."""
@@ -199,53 +205,71 @@ class TeamIndex:
     A lookup tries, in order: the exact spelling; the normalised key (confident only when no other club's
     name holds the same words); whole-word containment; the compact key and acronyms; and whole words
     with a typo or two. One club found → a match; several → ranked candidates; none → suggestions.
-    Nothing scans every spelling: words, prefixes and keys are looked up in tables, and only the word
-    vocabulary (far smaller than the list of spellings) is searched fuzzily.
+    Nothing scans every spelling: words and keys are looked up in tables, prefixes by bisection of the
+    sorted keys and words, and only the word vocabulary (far smaller than the list of spellings) is
+    searched fuzzily. (Sorted lists instead of a table per prefix: the same answers in a third of the memory.)
     """
 
-    PREFIX_LENGTH = 8  # prefixes up to this length are tabled; longer ones are checked on the candidates
     SUGGESTION_POOL = 300  # at most this many clubs are ranked for "did you mean"
 
     def __init__(self, teams: Iterable[IndexedTeam] = ()) -> None:
         """Index `teams`."""
         self.teams = sorted(teams, key=lambda team: team.name.casefold())
         self._matched: dict[str, NameMatch] = {}
-        self._folded: dict[str, set[int]] = {}
-        self._keys: dict[str, set[int]] = {}
-        self._compact: dict[str, set[int]] = {}
-        self._acronyms: dict[str, set[int]] = {}
-        self._words: dict[str, set[int]] = {}
+        folded: dict[str, set[int]] = {}
+        keys: dict[str, set[int]] = {}
+        compacts: dict[str, set[int]] = {}
+        acronyms: dict[str, set[int]] = {}
+        words_held: dict[str, set[int]] = {}
         self._spellings: list[
             list[tuple[str, frozenset[str]]]
         ] = []  # per club: (key, words) of each spelling
-        self._starts: dict[str, list[int]] = {}  # key prefix → clubs whose key starts so, in name order
-        self._word_starts: dict[str, list[int]] = {}  # word prefix → clubs with such a word, in name order
+        sorted_keys: set[tuple[str, int]] = set()
         for position, team in enumerate(self.teams):
             own: list[tuple[str, frozenset[str]]] = []
             for spelling in dict.fromkeys((team.name, *team.spellings)):
                 key = normalise(spelling)
-                self._folded.setdefault(fold(spelling), set()).add(position)
-                self._keys.setdefault(key, set()).add(position)
-                self._compact.setdefault(compact(spelling), set()).add(position)
+                folded.setdefault(fold(spelling), set()).add(position)
+                keys.setdefault(key, set()).add(position)
+                compacts.setdefault(compact(spelling), set()).add(position)
                 for variant in _acronym_variants(key):
-                    self._acronyms.setdefault(variant, set()).add(position)
+                    acronyms.setdefault(variant, set()).add(position)
                 # Typed designators ("coronado athletic") may still be matched, so keep the folded words too.
                 words = frozenset(key.split()) | frozenset(fold(spelling).split())
                 for word in words:
-                    self._words.setdefault(word, set()).add(position)
-                    for end in range(1, min(len(word), self.PREFIX_LENGTH) + 1):
-                        self._add_ordered(self._word_starts, word[:end], position)
-                for end in range(1, min(len(key), self.PREFIX_LENGTH) + 1):
-                    self._add_ordered(self._starts, key[:end], position)
+                    words_held.setdefault(word, set()).add(position)
+                sorted_keys.add((key, position))
                 own.append((key, words))
             self._spellings.append(own)
+        # Each table's clubs as a tuple: most hold one club, and a tuple of one is a quarter of a set's size.
+        self._folded = _frozen(folded)
+        self._keys = _frozen(keys)
+        self._compact = _frozen(compacts)
+        self._acronyms = _frozen(acronyms)
+        self._words = _frozen(words_held)
         self._vocabulary = list(self._words)
+        self._sorted_keys = sorted(sorted_keys)  # (key, club): bisected for the clubs a key prefix starts
+        self._sorted_words = sorted(self._words)  # bisected for the words a prefix starts
 
-    @staticmethod
-    def _add_ordered(table: dict[str, list[int]], prefix: str, position: int) -> None:
-        owners = table.setdefault(prefix, [])
-        if not owners or owners[-1] != position:  # clubs are added in name order: no duplicates
-            owners.append(position)
+    def _starting(self, prefix: str) -> list[int]:
+        """Clubs with a spelling whose key starts with `prefix`, in name order."""
+        keys = self._sorted_keys
+        found: set[int] = set()
+        at = bisect_left(keys, (prefix,))
+        while at < len(keys) and keys[at][0].startswith(prefix):
+            found.add(keys[at][1])
+            at += 1
+        return sorted(found)
+
+    def _with_word_starting(self, prefix: str) -> list[int]:
+        """Clubs with a word (of some spelling) that starts with `prefix`, in name order."""
+        words = self._sorted_words
+        found: set[int] = set()
+        at = bisect_left(words, prefix)
+        while at < len(words) and words[at].startswith(prefix):
+            found.update(self._words[words[at]])
+            at += 1
+        return sorted(found)
 
     def __len__(self) -> int:
         """How many clubs are indexed."""
@@ -271,8 +295,8 @@ class TeamIndex:
         """Clubs with one spelling holding every word."""
         found: set[int] | None = None
         for word in words:
-            owners = self._words.get(word, set())
-            found = set(owners) if found is None else found & owners
+            owners = self._words.get(word, ())
+            found = set(owners) if found is None else found.intersection(owners)
             if not found:
                 return set()
         return {
@@ -331,18 +355,18 @@ class TeamIndex:
         key = normalise(wanted) if wanted else ""
         if not key or not re.search(r"[a-z0-9]", key):
             return NameMatch()
-        exact = self._folded.get(fold(wanted), set())
+        exact = set(self._folded.get(fold(wanted), ()))
         if exact:
             return self._pick(key, exact)
         words = set(key.split())
         containing = self._containing(words)
-        same_key = self._keys.get(key, set())
+        same_key = set(self._keys.get(key, ()))
         if same_key:
             # "irvine" is Irvine FC's key, but Irvine Zeta FC holds the word too: let the user choose.
             return self._pick(key, same_key | containing)
-        typed_acronyms = {p for variant in _acronym_variants(key) for p in self._keys.get(variant, set())}
-        acronyms = self._acronyms.get(key, set()) | typed_acronyms
-        for found in (containing, self._compact.get(compact(wanted), set()), acronyms):
+        typed_acronyms = {p for variant in _acronym_variants(key) for p in self._keys.get(variant, ())}
+        acronyms = typed_acronyms.union(self._acronyms.get(key, ()))
+        for found in (containing, set(self._compact.get(compact(wanted), ())), acronyms):
             decided = self._decide(key, found)
             if decided is not None:
                 return decided
@@ -354,7 +378,7 @@ class TeamIndex:
 
     def _suggestions(self, key: str) -> list[str]:
         """Clubs sharing a word (roughly) with what was typed, closest whole name first."""
-        holders: list[set[int]] = []
+        holders: list[tuple[int, ...]] = []
         for word in key.split():
             if len(word) >= 3:
                 near = process.extract(word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=75, limit=20)
@@ -364,7 +388,7 @@ class TeamIndex:
         for group in sorted(holders, key=len):
             if owners and len(owners) + len(group) > self.SUGGESTION_POOL:
                 break
-            owners |= group
+            owners.update(group)
         # Whole names compared by their shared words: one generic word ("united") is not enough (score < 70).
         close = sorted(
             (
@@ -378,20 +402,13 @@ class TeamIndex:
     def suggest(self, query: str, limit: int = 25) -> list[IndexedTeam]:
         """Autocomplete: names starting with what is typed, then a word that does, then a word like it.
 
-        Words before the last must be whole words of the club; the last may be a prefix.
+        Words before the last must be whole words of the club; the last may be a prefix. A last word that
+        is a short form is read both ways: "s" offers the South clubs first, then every other club
+        starting with S ("st": Saint, then Stockton), since the word may not be finished yet.
         """
         key = normalise(query) if query.strip() else ""
         if not key:
             return self.teams[:limit]
-        *whole, last = key.split()
-        required = set(whole)
-
-        def fits(owner: int, prefix: str = last) -> bool:
-            return any(
-                required <= words and any(word.startswith(prefix) for word in words)
-                for _k, words in self._spellings[owner]
-            )
-
         picked: list[int] = []
         seen: set[int] = set()
 
@@ -403,10 +420,43 @@ class TeamIndex:
                     seen.add(owner)
                     picked.append(owner)
 
+        readings = [key]
+        typed = fold(query).split()
+        if typed and typed[-1] in _SHORT_FORMS:
+            head = normalise(" ".join(typed[:-1])) if len(typed) > 1 else ""
+            readings.append(f"{head} {typed[-1]}".strip())
+        pool, last, fits = self._take_prefixed(readings[0], take)
+        for reading in readings[1:]:
+            self._take_prefixed(reading, take)
+        if len(picked) < limit and len(last) >= 3:
+            for other, _score, _at in process.extract(
+                last, self._vocabulary, scorer=fuzz.ratio, score_cutoff=70, limit=limit
+            ):
+                holders = self._words[other] if pool is None else pool.intersection(self._words[other])
+                take(sorted(holders), partial(fits, prefix=other))
+        return [self.teams[owner] for owner in picked]
+
+    def _take_prefixed(
+        self, key: str, take: Callable[[Iterable[int], Callable[[int], bool]], None]
+    ) -> tuple[set[int] | None, str, Callable[..., bool]]:
+        """Offer `take` the clubs whose name starts with `key`, then those with a word starting with its last.
+
+        Returns the clubs holding every whole word typed (None: one word typed), the last word, and the
+        test that a club holds the whole words and a word starting with a prefix (the last word by default).
+        """
+        *whole, last = key.split()
+        required = set(whole)
+
+        def fits(owner: int, prefix: str = last) -> bool:
+            return any(
+                required <= words and any(word.startswith(prefix) for word in words)
+                for _k, words in self._spellings[owner]
+            )
+
         pool: set[int] | None = None  # with whole words typed, only clubs holding all of them qualify
         for word in required:
-            owners = self._words.get(word, set())
-            pool = set(owners) if pool is None else pool & owners
+            owners = self._words.get(word, ())
+            pool = set(owners) if pool is None else pool.intersection(owners)
         if pool is not None:
             ordered = sorted(pool)  # positions are in name order
             take(
@@ -414,13 +464,6 @@ class TeamIndex:
             )
             take(ordered, fits)
         else:
-            short, start = last[: self.PREFIX_LENGTH], key[: self.PREFIX_LENGTH]
-            take(self._starts.get(start, ()), lambda o: any(k.startswith(key) for k, _ in self._spellings[o]))
-            take(self._word_starts.get(short, ()), fits)
-        if len(picked) < limit and len(last) >= 3:
-            for other, _score, _at in process.extract(
-                last, self._vocabulary, scorer=fuzz.ratio, score_cutoff=70, limit=limit
-            ):
-                holders = self._words[other] if pool is None else self._words[other] & pool
-                take(sorted(holders), partial(fits, prefix=other))
-        return [self.teams[owner] for owner in picked]
+            take(self._starting(key), lambda _o: True)
+            take(self._with_word_starting(last), fits)
+        return pool, last, fits
