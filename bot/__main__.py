@@ -382,13 +382,16 @@ def _run(shards: list[int] | None = None, of: int | None = None) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 1
-    from bot.client import run_bot
-    from bot.store.engine import DamagedStore
+    from bot.client import run_bot  # light: the store side is imported while the gateway connects
 
     try:
         return run_bot(settings)
-    except DamagedStore as damaged:
-        print(damaged, file=sys.stderr)
+    except Exception as failure:
+        from bot.store.engine import DamagedStore
+
+        if not isinstance(failure, DamagedStore):
+            raise
+        print(failure, file=sys.stderr)
         return 1
 
 

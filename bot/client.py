@@ -1,16 +1,26 @@
-"""The discord.py bot: loads the cogs, opens the store, syncs commands when they changed, handles errors."""
+"""The discord.py bot: loads the cogs, opens the store, syncs commands when they changed, handles errors.
+
+The gateway first, the store beside it. Importing this module costs discord.py and the settings only: the
+store, the answers, the renderers and the cogs (SQLAlchemy, SQLModel, the answer models: about a second of
+CPU on a small machine) are imported in a thread while the bot logs in and connects, then the store is
+opened and the cogs loaded (`OpenCupBot.loaded`). Whatever Discord delivers meanwhile waits for that and
+is then answered as usual: a command or an autocomplete in the tree's check, a button press through
+`WaitForStart`, any other interaction by hearing it again once the cogs listen.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import gc
 import hashlib
+import importlib
 import json
 import logging
 import pkgutil
+import re
 import sys
 import weakref
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import discord
@@ -19,13 +29,7 @@ from discord import app_commands
 from discord.ext import commands
 
 import cogs
-from bot.answers.commands import COMMANDS
 from bot.answers.errors import AmbiguousTeam, AnswerError, BadOption
-from bot.answers.lookup import current_team_index
-from bot.delivery import Deliverer
-from bot.names import TeamIndex
-from bot.processes import Cluster
-from bot.render.embed import TeamPicker, error_text
 from bot.render.menus import (
     CUSTOM_ID_PREFIX,
     EXPIRED_MENU,
@@ -35,10 +39,28 @@ from bot.render.menus import (
     log_forgotten,
     what_was_asked,
 )
-from bot.render.picture import PictureCache
 from bot.settings import Settings
-from bot.store.engine import Store
-from bot.store.model import freeze_after_loads, held_model, settle_memory
+
+if TYPE_CHECKING:
+    from bot.delivery import Deliverer
+    from bot.names import TeamIndex
+    from bot.processes import Cluster
+    from bot.render.picture import PictureCache
+    from bot.store.engine import Store
+
+# What the store side needs, imported in a thread while the gateway connects (`OpenCupBot._load`).
+STORE_SIDE = (
+    "bot.store.engine",
+    "bot.store.model",
+    "bot.answers.commands",
+    "bot.answers.lookup",
+    "bot.render.embed",
+    "bot.render.picture",
+    "bot.delivery",
+    "bot.processes",
+    "cogs.shared.pages",
+    "cogs.shared.moderators",
+)
 
 log = logging.getLogger(__name__)
 SOMETHING_WENT_WRONG = (
@@ -147,6 +169,8 @@ async def no_choices(interaction: discord.Interaction) -> None:
 
 def _missing(interaction: discord.Interaction) -> BadOption | None:
     """The refusal for a required option a (crafted) interaction left out, worded as the console words it."""
+    from bot.answers.commands import COMMANDS
+
     command = interaction.command
     spec = COMMANDS.get(command.qualified_name) if command is not None else None
     return spec.missing(set(vars(interaction.namespace))) if spec is not None else None
@@ -158,8 +182,10 @@ class OpenCupTree(app_commands.CommandTree["OpenCupBot"]):
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
         """Let every command through (deferred first if late), and an autocomplete that can get choices.
 
-        An autocomplete that cannot (an unknown command or option) is answered with none.
+        Either waits first for the bot's start to finish (its commands are loaded then). An autocomplete
+        that cannot get choices (an unknown command or option) is answered with none.
         """
+        await self.client.loaded()
         if interaction.type is discord.InteractionType.application_command:
             await defer_if_late(interaction)
             return True
@@ -198,6 +224,8 @@ class OpenCupTree(app_commands.CommandTree["OpenCupBot"]):
 
     async def _explain(self, interaction: discord.Interaction, cause: BaseException) -> None:
         """Tell the user what went wrong (offer a menu when the club was ambiguous)."""
+        from bot.render.embed import error_text
+
         if isinstance(cause, AmbiguousTeam) and isinstance(interaction.command, app_commands.Command):
             await self._offer_choice(interaction, interaction.command, cause)
         elif isinstance(cause, AnswerError):
@@ -233,6 +261,8 @@ class OpenCupTree(app_commands.CommandTree["OpenCupBot"]):
         command: app_commands.Command[Any, ..., Any],
         error: AmbiguousTeam,
     ) -> None:
+        from bot.render.embed import TeamPicker, error_text
+
         namespace = interaction.namespace
 
         async def answer_with(picked: discord.Interaction, team: str) -> None:
@@ -283,37 +313,105 @@ class OpenCupBot(commands.AutoShardedBot):
             **options,
         )
         self.settings = settings
-        self.store = store or Store(settings.resolved_database_url(), settings.data_dir)
         self._owns_store = store is None  # a store handed in belongs to the caller, who closes it
-        self._start_index = TeamIndex()
         self.failed_extensions: dict[str, BaseException] = {}
         self.synced_scopes: list[str] = []
         self.open_views: weakref.WeakSet[discord.ui.View] = weakref.WeakSet()  # stopped on close
+        self._model_read: asyncio.Task[None] | None = None  # the start-up read of the model (setup_hook)
+        self._loading: asyncio.Task[None] | None = None  # the start's store side (setup_hook → _load)
+        self._load_failure: BaseException | None = None
+        self._assembled = False
+        self.press_items: tuple[type[discord.ui.DynamicItem[Any]], ...] = ()  # registered once loaded
+        self.store: Store
+        self.pictures: PictureCache
+        self.deliverer: Deliverer
+        self.cluster: Cluster  # other processes on the store: their writes heard, this one recorded
+        self._start_index: TeamIndex
+        if store is not None:  # the caller has the store side imported already: nothing to wait for
+            self._assemble(store)
+
+    def _assemble(self, store: Store | None) -> None:
+        """Make the bot's store-side parts: its store (unless handed one), pictures, outbox, processes."""
+        from bot.delivery import Deliverer
+        from bot.names import TeamIndex
+        from bot.processes import Cluster
+        from bot.render.picture import PictureCache
+        from bot.store.engine import Store
+
+        self.store = store or Store(self.settings.resolved_database_url(), self.settings.data_dir)
+        self._start_index = TeamIndex()
         self.pictures = PictureCache()
         self.deliverer = Deliverer(self)
-        self._model_read: asyncio.Task[None] | None = None  # the start-up read of the model (setup_hook)
-        self.cluster = Cluster(self)  # other processes on the store: their writes heard, this one recorded
+        self.cluster = Cluster(self)
+        self._assembled = True
 
     async def setup_hook(self) -> None:
+        """Begin the start's store side (`_load`) and return, so the gateway connects meanwhile.
+
+        With SHARD_IDS the shards wait for it before they identify (they take turns through the store).
+        """
+        self.add_dynamic_items(WaitForStart)  # presses that come before the cogs are loaded wait for them
+        self._loading = asyncio.create_task(self._load(), name="opencup-start")
+
+    async def _load(self) -> None:
         """Open the store, load every cog (a broken one is only logged), sync commands if they changed.
 
-        The store's model (and its team index) is read in a task of its own, while the gateway connects:
-        a handshake with Discord spends its time waiting on the network, and the read fills that time.
-        Autocomplete waits for the read (`model_read`); an answer reads the model itself, after it.
+        The store side's modules are imported in a thread first (the event loop keeps the handshake with
+        Discord going). The store's model (and its team index) is read in a task of its own: autocomplete
+        waits for the read (`model_read`); an answer reads the model itself, after it. A failure ends the
+        bot (`serve` raises it), as a store that cannot be opened did before the gateway was connected.
         """
-        await self.store.open()
-        self._model_read = asyncio.create_task(self._read_model(), name="opencup-read-model")
-        from cogs.shared.moderators import BUTTONS as MODERATOR_BUTTONS  # Confirm, Cancel, Correct
-        from cogs.shared.pages import PageButton  # a face's item; imported here, as the cogs are loaded
+        try:
+            if not self._assembled:
+                await asyncio.to_thread(_import_store_side)
+                self._assemble(None)
+            await self.store.open()
+            self._model_read = asyncio.create_task(self._read_model(), name="opencup-read-model")
+            from bot.store.model import freeze_after_loads, settle_memory
+            from cogs.shared.moderators import BUTTONS as MODERATOR_BUTTONS  # Confirm, Cancel, Correct
+            from cogs.shared.pages import PageButton  # a face's item; imported here, as the cogs are loaded
 
-        self.add_dynamic_items(PageButton)  # page buttons hold nothing per message: registered once
-        self.add_dynamic_items(*MODERATOR_BUTTONS)  # they carry a pending write's id, kept in the store
-        await self.load_cogs()
-        await self.sync_commands()
-        self.deliverer.start()  # following clubs: the outbox's delivery task (bot.delivery)
-        await self.cluster.start()  # several processes: hear every write, record this one (bot.processes)
-        freeze_after_loads()  # from now on, and for what start-up made: no long pauses of the collector
-        settle_memory()
+            self.press_items = (PageButton, *MODERATOR_BUTTONS)
+            self.remove_dynamic_items(WaitForStart)
+            self.add_dynamic_items(PageButton)  # page buttons hold nothing per message: registered once
+            self.add_dynamic_items(*MODERATOR_BUTTONS)  # they carry a pending write's id, kept in the store
+            await self.load_cogs()
+            await self.sync_commands()
+            self.deliverer.start()  # following clubs: the outbox's delivery task (bot.delivery)
+            await self.cluster.start()  # several processes: hear every write, record this one (bot.processes)
+            freeze_after_loads()  # from now on, and for what start-up made: no long pauses of the collector
+            settle_memory()
+        except Exception as failure:
+            self._load_failure = failure
+            log.debug("the bot's start failed; it stops", exc_info=True)
+            asyncio.create_task(self.close(), name="opencup-stop-after-failed-start")  # noqa: RUF006
+            raise
+
+    async def loaded(self) -> None:
+        """Wait until the start's store side is done: the store open, the cogs loaded, commands synced.
+
+        Raises what made it fail (the bot is stopping then).
+        """
+        loading = self._loading
+        if loading is not None and not loading.done():
+            await asyncio.shield(loading)
+        if self._load_failure is not None:
+            raise self._load_failure
+
+    @property
+    def is_loaded(self) -> bool:
+        """Whether the start's store side is done (successfully)."""
+        return self._loading is not None and self._loading.done() and self._load_failure is None
+
+    def raise_start_failure(self) -> None:
+        """Raise what made the start fail, if it did (after `start` returned)."""
+        if self._load_failure is not None:
+            raise self._load_failure
+
+    async def wait_until_ready(self) -> None:
+        """Wait until the gateway is ready and the start's store side is done."""
+        await super().wait_until_ready()
+        await self.loaded()
 
     async def load_cogs(self) -> None:
         """Load every cog in `cogs/`; one that fails is logged and recorded, and the others still load."""
@@ -338,6 +436,8 @@ class OpenCupBot(commands.AutoShardedBot):
 
     async def refresh_team_index(self) -> None:
         """Read the store's model (and so its team index) now, e.g. after a write made elsewhere."""
+        from bot.answers.lookup import current_team_index
+
         async with self.store.session() as session:
             self._start_index = await current_team_index(session)
 
@@ -348,6 +448,11 @@ class OpenCupBot(commands.AutoShardedBot):
         Every answer reads the store version first, so after any question the index is the store's own;
         a name typed into a command is resolved against the store's index of that moment, not this one.
         """
+        from bot.names import TeamIndex
+        from bot.store.model import held_model
+
+        if not self._assembled:
+            return TeamIndex()
         model = held_model(self.store.engine)
         return model.index if model is not None else self._start_index
 
@@ -385,6 +490,7 @@ class OpenCupBot(commands.AutoShardedBot):
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         """With SHARD_IDS, wait for the shard's turn to identify among all the processes; else as usual."""
         if self.settings.shard_ids:
+            await self.loaded()  # the turns are taken through the store
             await self.cluster.identify_turn(shard_id)
         else:
             await super().before_identify_hook(shard_id, initial=initial)
@@ -393,7 +499,15 @@ class OpenCupBot(commands.AutoShardedBot):
         """Tell whoever pressed one of this bot's menus that no live menu took to ask again (ephemerally).
 
         Such a menu expired, was used already or was sent before a restart, or the press was forged.
+        Anything that arrives before the start is done is heard again once it is (the cogs listen then).
         """
+        if not self.is_loaded:
+            try:
+                await self.loaded()
+            except Exception:
+                return  # the start failed: the bot is stopping
+            self.dispatch("interaction", interaction)
+            return
         if interaction.type is not discord.InteractionType.component:
             return
         custom_id = str(interaction_data(interaction).get("custom_id", ""))
@@ -414,6 +528,15 @@ class OpenCupBot(commands.AutoShardedBot):
         """Stop open menus, log out, then release the store if it is the bot's own."""
         for view in list(self.open_views):
             view.stop()
+        loading = self._loading
+        if loading is not None and not loading.done() and loading is not asyncio.current_task():
+            loading.cancel()
+            await asyncio.gather(loading, return_exceptions=True)
+        if not self._assembled:
+            await super().close()
+            return
+        from bot.store.model import freeze_after_loads
+
         freeze_after_loads(False)  # what was frozen is the collector's again (tests run many bots in turn)
         gc.unfreeze()
         if self._model_read is not None:
@@ -437,6 +560,44 @@ async def serve(settings: Settings, **options: Any) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
     async with OpenCupBot(settings, **options) as bot:
         await bot.start(settings.discord_token or "")
+        bot.raise_start_failure()  # e.g. a damaged store: the start stopped the bot
+
+
+def _import_store_side() -> None:
+    """Import the store side's modules (run in a thread at start; see the module's docstring)."""
+    for name in STORE_SIDE:
+        importlib.import_module(name)
+
+
+class WaitForStart(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    template=re.escape(CUSTOM_ID_PREFIX) + r".*",
+):
+    """Any of this bot's buttons pressed before its start is done: waits for it, then is that button.
+
+    Registered only until the start is done, when the real buttons (`OpenCupBot.press_items`) replace it.
+    """
+
+    @classmethod
+    async def from_custom_id(  # type: ignore[override]  # it answers with the loaded bot's own button
+        cls,
+        interaction: discord.Interaction[discord.Client],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> discord.ui.DynamicItem[Any]:
+        """The button as the loaded bot knows it; an unknown one ends the press (a menu says it expired)."""
+        bot = interaction.client
+        if not isinstance(bot, OpenCupBot):
+            raise TypeError("a press for another client")
+        await bot.loaded()
+        custom_id = str(getattr(item, "custom_id", None) or "")
+        for real in bot.press_items:
+            found = real.__discord_ui_compiled_template__.fullmatch(custom_id)
+            if found is not None:
+                made: discord.ui.DynamicItem[Any] = await real.from_custom_id(interaction, item, found)
+                return made
+        raise LookupError(f"no button of this bot is {custom_id[:100]!r}")
 
 
 TOKEN_REFUSED = (

@@ -40,7 +40,7 @@ from tests.support.loopback_discord import (
     LoopbackDiscord,
     SentMessage,
 )
-from tests.support.running_bot import APPLICATION, embed_text
+from tests.support.running_bot import APPLICATION, embed_text, start_held
 
 SEASON = 2024
 FOLSOM_TIE = 85  # round 3: FC Folsom v Valley 559 FC, Oct 22; its winner is the home side of fixture 97
@@ -334,6 +334,24 @@ async def test_the_correct_button_opens_the_tie_filled_in(world: World) -> None:
     tie = await fixture_now(world.store, FOLSOM_TIE)
     assert (tie.home_score, tie.away_score, tie.extra_time, tie.penalties) == (2, 2, True, "5-4")
     assert "won on penalties (5-4)" in await world.fan_asks("round", {"number": 3, "season": SEASON})
+
+
+async def test_a_correction_sent_while_the_bot_restarts_is_previewed_once_it_is_up(world: World) -> None:
+    """The form was opened before a restart and sent during the start (READY, the cogs not loaded yet): it is
+    heard once the cogs listen, and previewed, as if it had been sent a moment later."""
+    preview = await world.mod("report", {"fixture": FOLSOM_TIE, "score": "2-1", "season": SEASON})
+    message = await confirmed(world, preview)
+    opened = await world.fake.press(message, buttons(message)["Correct"])
+    await world.stop()
+    restarted = OpenCupBot(world.settings, store=world.store, guild_ready_timeout=0.1)
+    async with start_held(world.fake, restarted) as release:
+        sent = asyncio.create_task(world.fake.submit_modal(opened, {"score": "3-0"}))
+        await asyncio.sleep(0.3)
+        assert not sent.done()
+        release.set()
+        corrected = await sent
+        assert corrected.ephemeral and set(buttons(corrected)) == {"Overwrite", "Cancel"}
+        assert "3-0" in embed_text(corrected.embeds[0])
 
 
 async def test_autocomplete_offers_open_ties_and_a_home_clubs_opponents(world: World) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -49,6 +50,32 @@ async def running(
         async with fake.run(bot):
             yield fake, bot
         fake.assert_clean()
+
+
+@asynccontextmanager
+async def start_held(fake: LoopbackDiscord, bot: OpenCupBot) -> AsyncIterator[asyncio.Event]:
+    """Start `bot` with its cogs' loading held back until the event yielded is set: READY on entering.
+
+    As a start is between the gateway's READY and the end of its store side (bot.client). Stops the bot on
+    the way out.
+    """
+    release = asyncio.Event()
+    load_cogs = bot.load_cogs
+
+    async def held_back() -> None:
+        await release.wait()
+        await load_cogs()
+
+    bot.load_cogs = held_back  # type: ignore[method-assign]
+    await bot.login("fake-token")
+    connected = asyncio.create_task(bot.connect(reconnect=False), name="held-start")
+    try:
+        await fake.wait_ready()
+        yield release
+    finally:
+        release.set()
+        await bot.close()
+        await asyncio.wait_for(connected, 10)
 
 
 def embed_text(embed: dict[str, Any]) -> str:

@@ -1,0 +1,80 @@
+"""The gateway first, the store beside it: what a start does before READY, and what arrives meanwhile.
+
+`import bot.client` costs discord.py and the settings only; the store side (SQLAlchemy, the answers, the
+cogs) is imported in a thread while the bot logs in and connects. Whatever Discord delivers between READY
+and the end of the start waits for it and is then answered as usual: nothing is lost, nothing is told that
+its menu expired.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.client import STORE_SIDE, OpenCupBot
+from bot.settings import Settings
+from bot.store.engine import Store
+from tests.support.loopback_discord import FakeGuild, FakeUser, LoopbackDiscord
+from tests.support.running_bot import (
+    APPLICATION,
+    embed_text,
+    forget_synced_commands,
+    shown_buttons,
+    start_held,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_importing_the_client_leaves_the_store_side_to_the_start() -> None:
+    """In a process of its own (this one has imported everything): no SQLAlchemy, no store, no cogs."""
+    script = (
+        "import json, sys; import bot.client; print(json.dumps(sorted(m for m in sys.modules "
+        "if m.split('.')[0] in ('sqlalchemy', 'sqlmodel', 'PIL') "
+        "or m.startswith(('bot.store', 'bot.answers.commands', 'cogs.')))))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
+    )
+    assert json.loads(done.stdout) == []
+    assert "bot.store.engine" in STORE_SIDE and "cogs.shared.pages" in STORE_SIDE
+
+
+def footer(asked) -> str:  # type: ignore[no-untyped-def]
+    return str(asked.message.embeds[0]["footer"]["text"])
+
+
+async def test_what_arrives_before_the_start_is_done_waits_for_it(store: Store) -> None:
+    """READY with the cogs not loaded yet (held here): a command, an autocomplete and a page press sent from
+    before the restart are not answered meanwhile; once the start is done each gets its own answer."""
+    await forget_synced_commands(store)
+    async with LoopbackDiscord(
+        guilds=[FakeGuild(name="Open Cup fans")], users=[FakeUser(name="fan")], bot_user=APPLICATION
+    ) as fake:
+        first = OpenCupBot(Settings(), store=store, guild_ready_timeout=0.1)
+        async with fake.run(first):
+            asked = await fake.slash("qualifiers", {"season": 2024})
+            assert "page 1/" in footer(asked)
+
+        second = OpenCupBot(Settings(), store=store, guild_ready_timeout=0.1)  # the bot restarted
+        async with start_held(fake, second) as release:
+            assert not second.is_loaded and second.get_cog("Help") is None
+            command = await fake.push_slash("help", {})
+            typed = await fake.push_autocomplete("path", "team", "fol")
+            turned = await fake.push_press(asked, shown_buttons(asked)["▶"])
+            await asyncio.sleep(0.3)
+            assert not (command.responded or typed.responded or turned.responded)
+
+            release.set()
+            await second.wait_until_ready()
+            assert second.is_loaded
+            helped = await fake.response_to(command)
+            assert helped.type == 4 and "/path" in embed_text(helped.embeds[0])
+            offered = await fake.response_to(typed)
+            assert offered.type == 8 and "FC Folsom" in [c["value"] for c in offered.choices]
+            paged = await fake.response_to(turned)
+            assert paged.type == 7 and "page 2/" in footer(asked)  # the page turned: not "expired"
+        fake.assert_clean()
