@@ -170,6 +170,7 @@ class BotRun:
 
     kind: str
     cold_starts: list[float] = field(default_factory=list)
+    first_answers: list[float] = field(default_factory=list)  # from starting the process to a first answer
     rss_ready: float = 0.0
     rss_warm: float = 0.0  # after the warm-up: every command answered a few times
     rss_mark: float | None = None  # after `rss_calls` calls
@@ -188,6 +189,11 @@ class BotRun:
     def cold_start(self) -> float:
         """The median cold start."""
         return statistics.median(self.cold_starts)
+
+    @property
+    def first_answer(self) -> float | None:
+        """The median time from starting the process to the answer of a command pushed at READY."""
+        return statistics.median(self.first_answers) if self.first_answers else None
 
 
 @dataclass
@@ -376,6 +382,7 @@ class Running:
     process: asyncio.subprocess.Process
     log: Path
     cold_start: float
+    first_answer: float | None = None  # seconds from starting the process to the answer of `first`
 
 
 class BotFailed(RuntimeError):
@@ -408,7 +415,9 @@ async def started(
     """Start a bot of `kind` in its own process on a new loopback Discord; stop it on the way out.
 
     The loopback Discord knows the commands an earlier start synced (as Discord does after a restart), so
-    a bot whose store remembers syncing them does not sync again.
+    a bot whose store remembers syncing them does not sync again. A first command (/ok, or /help) is pushed
+    the moment the gateway is READY: when its answer arrives is the start as a user sees it (the production
+    bot connects while its store side loads, and answers once it has).
     """
     fake = TimedLoopback(
         guilds=[world.guild], users=world.users, bot_user=world.applications[kind], patch=False
@@ -431,13 +440,30 @@ async def started(
             cold_start = time.monotonic() - began
             if not ready.done() or ready.exception() is not None:
                 raise BotFailed(f"the {kind} bot did not reach READY:\n{log_tail(log)}")
+            first = FLOOR if kind == "noop" else COMMANDS[0]
+            pushed = time.monotonic() - began
+            try:
+                asked: PushedInteraction | None = await first.push(fake, 0)
+            except ValueError:  # a first start ever: Discord does not know the command before the bot syncs
+                asked = None
             assert process.stdout is not None
             try:
                 await asyncio.wait_for(announced(process.stdout), STARTUP_TIMEOUT)
             except (EOFError, TimeoutError) as failure:
                 raise BotFailed(f"the {kind} bot never said it was ready:\n{log_tail(log)}") from failure
             drained = asyncio.ensure_future(drain(process.stdout))  # a full pipe would stall the bot
-            yield Running(fake, process, log, cold_start)
+            first_answer = None
+            if asked is not None:
+                pending = asked
+                with contextlib.suppress(LoopbackTimeout):
+                    await fake.wait_until(
+                        lambda: settled(fake, pending), timeout=CALL_TIMEOUT, what=first.label
+                    )
+                sample = sample_of(fake, pending, first)
+                if sample.error is not None or sample.answer is None:
+                    raise BotFailed(f"the {kind} bot did not answer {first.label} at start: {sample.error}")
+                first_answer = pushed + sample.answer
+            yield Running(fake, process, log, cold_start, first_answer)
         finally:
             for task in (ready, stopped, drained):
                 if task is not None:
@@ -484,6 +510,7 @@ async def cold_starts(
         log = logs / f"{run.kind}-{start}.log"
         async with started(run.kind, world, log=log, database_url=database_url, data_dir=data_dir) as bot:
             run.cold_starts.append(bot.cold_start)
+            run.first_answers += [bot.first_answer] if bot.first_answer is not None else []
             progress(f"  {run.kind}: start {start}: READY after {bot.cold_start:.2f} s")
         run.log_errors += log_errors(log)
 
@@ -513,6 +540,7 @@ async def measure_both(
     async with contextlib.AsyncExitStack() as stack:
         running_floor = await stack.enter_async_context(started("noop", world, log=logs / f"noop-{last}.log"))
         floor.cold_starts.append(running_floor.cold_start)
+        floor.first_answers += [running_floor.first_answer] if running_floor.first_answer is not None else []
         progress(f"  noop: start {last}: READY after {running_floor.cold_start:.2f} s")
         running_bot = await stack.enter_async_context(
             started(
@@ -524,6 +552,7 @@ async def measure_both(
             )
         )
         bot.cold_starts.append(running_bot.cold_start)
+        bot.first_answers += [running_bot.first_answer] if running_bot.first_answer is not None else []
         progress(f"  production: start {last}: READY after {running_bot.cold_start:.2f} s")
         await answer_everything(floor, running_floor, bot, running_bot, config, progress=progress)
         for run, running in ((floor, running_floor), (bot, running_bot)):
@@ -821,6 +850,13 @@ def render_memory(run: SeasonRun, config: Config, judged: Judged) -> list[str]:
         f"  {f'cold start → READY, s (median of {len(bot.cold_starts)})':<34}{floor.cold_start:>10.2f}"
         f"{bot.cold_start:>12.2f}  ≤ no-op + {COLD_START_OVER_NOOP_S:g} s: {mark}  [production: {starts}]"
     )
+    if floor.first_answer is not None and bot.first_answer is not None:
+        answers = ", ".join(f"{s:.2f}" for s in bot.first_answers)
+        lines.append(
+            f"  {'cold start → first answer, s':<34}{floor.first_answer:>10.2f}{bot.first_answer:>12.2f}"
+            f"  (information: /ok or /help pushed at READY, answered once the store side has loaded)"
+            f"  [production: {answers}]"
+        )
     rss_ok = bot.rss_ready <= floor.rss_ready + RSS_OVER_NOOP_MIB
     lines.append(
         f"  {'RSS at ready, MiB':<34}{floor.rss_ready:>10.1f}{bot.rss_ready:>12.1f}  ≤ no-op + "
