@@ -428,6 +428,32 @@ def read_data(*, data_dir: Path) -> DataSnapshot:
     )
 
 
+def files_version(data_dir: Path) -> str | None:
+    """`read_data(data_dir=...).version`, from the files' bytes alone, without parsing them.
+
+    A start whose data/ is unchanged needs no more. None when a file or folder cannot be read, or a season
+    lacks a file (reading data/ whole says which).
+    """
+    digest = hashlib.sha256()
+
+    def take(path: Path) -> None:
+        digest.update(path.relative_to(data_dir).as_posix().encode())
+        digest.update(path.read_bytes())
+
+    try:
+        if (data_dir / "aliases.csv").exists():
+            take(data_dir / "aliases.csv")
+        for folder in season_dirs(data_dir):
+            listing = sorted(path for path in folder.iterdir() if path.is_file())
+            if not set(SEASON_FILES) <= {path.name for path in listing}:
+                return None
+            for path in listing:
+                take(path)
+    except OSError:
+        return None
+    return digest.hexdigest()[:16]
+
+
 def read_all(data_dir: Path) -> list[SeasonFacts]:
     """Every season in `data_dir`, oldest first; the first file that cannot be read raises `DataFileError`."""
     snapshot = read_data(data_dir=data_dir)

@@ -25,7 +25,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.names import AliasRule, NameBook, normalise
 from bot.seasons.check import RESULT_RULE, DataReport, Problem, Section, check_data, result_problem
-from bot.seasons.datafiles import read_data
+from bot.seasons.datafiles import files_version, read_data, season_dirs
 from bot.seasons.facts import FixtureFacts, SeasonFacts, TeamFacts
 from bot.store.engine import make_engine
 from bot.store.models import (
@@ -53,7 +53,7 @@ _LOAD_LOCK = 7_202_411  # an arbitrary advisory-lock number, shared by every bot
 
 def data_version(data_dir: Path) -> str:
     """A hash of every data file, so a changed data/ is noticed."""
-    return read_data(data_dir=data_dir).version
+    return files_version(data_dir) or read_data(data_dir=data_dir).version
 
 
 class DataError(Exception):
@@ -332,9 +332,27 @@ async def _moderated(session: AsyncSession) -> _Moderated:
 async def ensure_loaded(session: AsyncSession, data_dir: Path) -> bool:
     """Load data/ unless this version is loaded already, or it fails its checks; returns whether it loaded.
 
-    See `reload_data`, which this runs and which says what the load did.
+    See `reload_data`, which this runs and which says what the load did. When data/ holds, byte for byte,
+    the version the store last loaded, and a folder for every season the store holds, there is nothing to
+    load or to refuse, and data/ is not parsed or checked again (`python -m bot check-data` does that): a
+    start costs reading and hashing the files, and leaves no garbage of parsed seasons in the heap.
     """
+    if await _loaded_already(session, data_dir):
+        await session.commit()
+        return False
     return (await reload_data(session=session, data_dir=data_dir)).loaded
+
+
+async def _loaded_already(session: AsyncSession, data_dir: Path) -> bool:
+    version = await asyncio.to_thread(files_version, data_dir)
+    if version is None:
+        return False
+    current = await session.get(StoreMeta, DATA_VERSION_KEY)
+    if current is None or current.value != version:
+        return False
+    years = set((await session.exec(select(Season.year))).all())
+    folders = {folder.name for folder in season_dirs(data_dir)}
+    return all(str(year) in folders for year in years)
 
 
 async def reload_data(*, session: AsyncSession, data_dir: Path) -> ReloadReport:

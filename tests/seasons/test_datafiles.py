@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
-from bot.seasons.datafiles import read_aliases, read_all, read_season, write_season
+from bot.seasons.datafiles import files_version, read_aliases, read_all, read_data, read_season, write_season
 from bot.seasons.importer import import_seed
 from tests.conftest import SEED_2017, SEED_2024
 
@@ -31,3 +32,16 @@ def test_curated_aliases_are_read(data_dir: Path) -> None:
     rules = {rule.alias: rule for rule in read_aliases(data_dir)}
     assert rules["CFL GOSA Spurs"].target == "FC America CFL Spurs" and rules["CFL GOSA Spurs"].season == 2024
     assert rules["Lansdowne Bhoys"].target == "Lansdowne Yonkers" and rules["Lansdowne Bhoys"].season is None
+
+
+def test_the_files_version_is_the_version_read_data_gives(data_dir: Path, tmp_path: Path) -> None:
+    """Hashing the bytes alone gives data/'s version exactly; one byte changed changes it; a season that lacks
+    a file gives none (reading data/ whole then says what is wrong)."""
+    copy = tmp_path / "data"
+    shutil.copytree(data_dir, copy)
+    assert files_version(copy) == read_data(data_dir=copy).version == read_data(data_dir=data_dir).version
+    byes = copy / "seasons" / "2017" / "byes.csv"
+    byes.write_bytes(byes.read_bytes() + b"\n")
+    assert files_version(copy) == read_data(data_dir=copy).version != read_data(data_dir=data_dir).version
+    byes.unlink()
+    assert files_version(copy) is None

@@ -238,6 +238,34 @@ async def test_committed_data_still_loads_and_a_repair_is_loaded(
         await loaded.repair()
 
 
+async def test_a_start_on_unchanged_data_does_not_parse_it_again(
+    loaded: Loaded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """data/ byte for byte the version the store loaded: the files are read and hashed, not parsed or checked
+    again (a parse fails this test). One byte changed: data/ is parsed and checked again before a load."""
+    await (await Store(loaded.url, loaded.copy).open()).close()  # the store holds this data/
+
+    def parsed(*, data_dir: Path) -> None:
+        raise AssertionError(f"{data_dir} parsed again")
+
+    monkeypatch.setattr("bot.store.loader.check_data", parsed)
+    store = await Store(loaded.url, loaded.copy).open()
+    try:
+        assert await served(store) == GOOD
+    finally:
+        await store.close()
+    fixtures = loaded.copy / FIXTURES_2024
+    fixtures.write_bytes(fixtures.read_bytes() + b"\n")
+    changed = Store(loaded.url, loaded.copy)
+    try:
+        with pytest.raises(AssertionError, match="parsed again"):
+            await changed.open()
+    finally:
+        await changed.close()
+        monkeypatch.undo()
+        await loaded.repair()
+
+
 async def test_a_damaged_reload_in_a_running_process_keeps_the_store(
     loaded: Loaded, caplog: pytest.LogCaptureFixture
 ) -> None:
