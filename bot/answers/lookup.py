@@ -9,8 +9,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.answers.errors import AmbiguousTeam, SeasonNotFound, TeamNotFound
 from bot.names import TeamIndex
-from bot.store.model import SeasonSnapshot, StoreModel, current_model
-from bot.store.models import Season, Team, stored_id
+from bot.store.model import SeasonSnapshot, StoreModel, TeamRecord, current_model
+from bot.store.models import Season, stored_id
 
 __all__ = ["SeasonSnapshot", "StoreModel", "current_model"]
 
@@ -50,14 +50,14 @@ async def current_team_index(session: AsyncSession) -> TeamIndex:
     return (await current_model(session)).index
 
 
-def find_team_in(model: StoreModel, query: str) -> Team:
+def find_team_in(model: StoreModel, query: str) -> TeamRecord:
     """The one club `query` names in `model`; raises when none or several do."""
     team = model.team_named(resolve(model.index, query))
     assert team is not None  # the index is built from the model's own clubs
     return team
 
 
-async def find_team(session: AsyncSession, query: str) -> Team:
+async def find_team(session: AsyncSession, query: str) -> TeamRecord:
     """The one club `query` names; raises when none or several do."""
     return find_team_in(await current_model(session), query)
 
@@ -67,12 +67,12 @@ async def season_years(session: AsyncSession) -> list[int]:
     return (await current_model(session)).years
 
 
-async def team_seasons(session: AsyncSession, team: Team) -> list[int]:
+async def team_seasons(session: AsyncSession, team: TeamRecord) -> list[int]:
     """The seasons a club entered, newest first."""
     return list((await current_model(session)).team_years.get(stored_id(team), ()))
 
 
-def season_in(model: StoreModel, year: int | None, team: Team | None = None) -> SeasonSnapshot:
+def season_in(model: StoreModel, year: int | None, team: TeamRecord | None = None) -> SeasonSnapshot:
     """The season asked for, or by default the latest one `team` played in (or the latest of all)."""
     if year is None:
         years = list(model.team_years.get(stored_id(team), ())) if team is not None else []
@@ -89,7 +89,7 @@ def season_in(model: StoreModel, year: int | None, team: Team | None = None) -> 
     return view
 
 
-async def find_season(session: AsyncSession, year: int | None, team: Team | None = None) -> Season:
+async def find_season(session: AsyncSession, year: int | None, team: TeamRecord | None = None) -> Season:
     """The season asked for, or by default the latest one `team` played in (or the latest of all)."""
     return season_in(await current_model(session), year, team).season
 

@@ -20,11 +20,12 @@ import gc
 import time
 import weakref
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Select, event
+from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Session
@@ -32,6 +33,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.names import IndexedTeam, TeamIndex
+from bot.seasons.facts import Track
 from bot.store.models import (
     Bye,
     Entry,
@@ -44,8 +46,46 @@ from bot.store.models import (
     TeamAlias,
     built,
     stored_id,
+    table_of,
 )
 from bot.store.version import WRITING, store_version
+
+
+@dataclass(frozen=True, slots=True)
+class TeamRecord:
+    """A club as the model holds it: the `Team` row's values, without an ORM object's weight."""
+
+    id: int
+    name: str
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRecord:
+    """A club's entry in a season as the model holds it (the `Entry` row's values)."""
+
+    id: int
+    season_id: int
+    team_id: int
+    name_in_season: str
+    league: str
+    state: str
+    track: Track
+    entry_round: int | None
+    berth: str
+    qualified_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class ByeRecord:
+    """A bye as the model holds it (the `Bye` row's values)."""
+
+    id: int
+    season_id: int
+    round: int
+    team_id: int
+    source: str
+
 
 RECHECK_AFTER = 0.5  # seconds: how long a version read stands for other processes' writes
 SEEN = "opencup_model"  # in a session's info: the model its current transaction answers from
@@ -58,10 +98,10 @@ class SeasonSnapshot:
 
     season: Season
     rounds: Mapping[int, Round]
-    entries: Mapping[int, Entry]  # by team id
-    teams: Mapping[int, Team]  # every club the store holds, by id
+    entries: Mapping[int, EntryRecord]  # by team id
+    teams: Mapping[int, TeamRecord]  # every club the store holds, by id
     fixtures: tuple[Fixture, ...]  # by round, then number
-    byes: tuple[Bye, ...]
+    byes: tuple[ByeRecord, ...]
     leagues: Mapping[str, str] = field(default_factory=dict)  # abbreviation → name
 
     @cached_property
@@ -131,9 +171,9 @@ class StoreModel:
 
     version: int
     seasons: Mapping[int, SeasonSnapshot]  # by year, newest first
-    teams: Mapping[int, Team]
+    teams: Mapping[int, TeamRecord]
     aliases: Mapping[int, tuple[str, ...]]  # team id → every spelling the records hold
-    _by_name: dict[str, Team] = field(default_factory=dict, repr=False)
+    _by_name: dict[str, TeamRecord] = field(default_factory=dict, repr=False)
     _season_indexes: dict[int, TeamIndex] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -141,7 +181,7 @@ class StoreModel:
         if not self._by_name:
             self._by_name.update({team.name: team for team in self.teams.values()})
 
-    def team_named(self, name: str) -> Team | None:
+    def team_named(self, name: str) -> TeamRecord | None:
         """The club whose canonical name is `name`."""
         return self._by_name.get(name)
 
@@ -171,7 +211,7 @@ class StoreModel:
             self._season_indexes[year] = self._index({i: t for i, t in self.teams.items() if i in entered})
         return self._season_indexes[year]
 
-    def _index(self, teams: Mapping[int, Team]) -> TeamIndex:
+    def _index(self, teams: Mapping[int, TeamRecord]) -> TeamIndex:
         indexed = []
         for team_id, team in teams.items():
             years = self.team_years.get(team_id, ())
@@ -200,23 +240,28 @@ class StoreModel:
 
 async def load_model(session: AsyncSession, version: int) -> StoreModel:
     """Read every fact answers need, as the model of `version` (read the version before calling this)."""
-    teams = {stored_id(t): t for t in (await session.exec(select(Team))).all()}
+    # Clubs, entries and byes (three rows in four) are read as plain values into slotted records: an ORM
+    # object weighs a kilobyte more (its instance state, its pydantic fields), 5 MiB at 20 seasons.
+    connection = await session.connection()
+    teams = {row[0]: TeamRecord(*row) for row in (await connection.execute(_columns(Team))).all()}
     spellings: dict[int, list[str]] = {}
     for alias in (await session.exec(select(TeamAlias))).all():
         spellings.setdefault(alias.team_id, []).append(alias.alias)
     held = (await session.exec(select(Season).order_by(col(Season.year).desc()))).all()
     rounds: dict[int, dict[int, Round]] = {}
-    for row in (await session.exec(select(Round))).all():
-        rounds.setdefault(row.season_id, {})[row.number] = row
-    entries: dict[int, dict[int, Entry]] = {}
-    for entry in (await session.exec(select(Entry))).all():
+    for stage in (await session.exec(select(Round))).all():
+        rounds.setdefault(stage.season_id, {})[stage.number] = stage
+    entries: dict[int, dict[int, EntryRecord]] = {}
+    for row in (await connection.execute(_columns(Entry))).all():
+        entry = EntryRecord(*row)
         entries.setdefault(entry.season_id, {})[entry.team_id] = entry
     fixtures: dict[int, list[Fixture]] = {}
     ordered = select(Fixture).order_by(col(Fixture.season_id), col(Fixture.round), col(Fixture.number))
     for fixture in (await session.exec(ordered)).all():
         fixtures.setdefault(fixture.season_id, []).append(fixture)
-    byes: dict[int, list[Bye]] = {}
-    for bye in (await session.exec(select(Bye))).all():
+    byes: dict[int, list[ByeRecord]] = {}
+    for row in (await connection.execute(_columns(Bye))).all():
+        bye = ByeRecord(*row)
         byes.setdefault(bye.season_id, []).append(bye)
     leagues: dict[int, dict[str, str]] = {}
     for league in (await session.exec(select(League))).all():
@@ -240,6 +285,17 @@ async def load_model(session: AsyncSession, version: int) -> StoreModel:
         teams=teams,
         aliases={team_id: tuple(names) for team_id, names in spellings.items()},
     )
+
+
+def _columns(table: type[Team | Entry | Bye]) -> Select[Any]:
+    """Every column of `table`, in the order of its record's fields (which a test holds to the table's)."""
+    record: type[TeamRecord | EntryRecord | ByeRecord] = {
+        Team: TeamRecord,
+        Entry: EntryRecord,
+        Bye: ByeRecord,
+    }[table]
+    columns = table_of(table).columns
+    return sa_select(*(columns[value.name] for value in fields(record)))
 
 
 async def _changed_fixtures(session: AsyncSession, since: int, version: int) -> list[int] | None:

@@ -18,7 +18,8 @@ def utcnow() -> dt.datetime:
 
 
 class _Row(Protocol):
-    id: int | None
+    @property
+    def id(self) -> int | None: ...
 
 
 def stored_id(row: _Row) -> int:

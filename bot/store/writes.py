@@ -26,7 +26,7 @@ from bot.names import normalise
 from bot.seasons.facts import FixtureStatus
 from bot.store.driver import run
 from bot.store.engine import sqlite_writer
-from bot.store.model import detached, note_write
+from bot.store.model import TeamRecord, detached, note_write
 from bot.store.models import (
     Bye,
     Entry,
@@ -90,7 +90,7 @@ _FILL_SIDE = {
 class Side:
     """One side of a tie being drawn: a club, or the winner of an earlier fixture."""
 
-    team: Team | None = None
+    team: Team | TeamRecord | None = None
     from_fixture: int | None = None
 
 
@@ -443,7 +443,7 @@ async def add_bye(
     session: AsyncSession,
     season: Season,
     round_number: int,
-    team: Team,
+    team: Team | TeamRecord,
     actor: str,
     request: str | None = None,
 ) -> Revision:
@@ -484,7 +484,7 @@ async def new_club(*, session: AsyncSession, name: str) -> Team:
 
 
 async def _enter(
-    session: AsyncSession, *, season_id: int, team: Team, round_number: int, actor: str
+    session: AsyncSession, *, season_id: int, team: Team | TeamRecord, round_number: int, actor: str
 ) -> Revision | None:
     """Give `team` an entry in the season (local qualifying, from this round) if it has none.
 

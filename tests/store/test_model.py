@@ -6,16 +6,26 @@ import asyncio
 import contextlib
 import datetime as dt
 import random
+from dataclasses import fields
 from typing import Any
 
 from sqlalchemy import update
-from sqlmodel import col
+from sqlmodel import col, select
 
 from bot.answers.path import path
 from bot.answers.report import Refused, report, undo
 from bot.store.engine import Store
-from bot.store.model import StoreModel, current_model, forget_model, load_model, model_loads
-from bot.store.models import Fixture
+from bot.store.model import (
+    ByeRecord,
+    EntryRecord,
+    StoreModel,
+    TeamRecord,
+    current_model,
+    forget_model,
+    load_model,
+    model_loads,
+)
+from bot.store.models import Bye, Entry, Fixture, Team, table_of
 from bot.store.version import bump_version, store_version
 
 
@@ -172,3 +182,26 @@ def test_settle_memory_freezes_the_living_and_trims_the_heap() -> None:
         gc.unfreeze()
     if sys.platform == "linux":  # glibc's malloc_trim, found once at import
         assert model_module._trim is not None and model_module._trim(0) in (0, 1)
+
+
+def test_the_models_records_hold_every_column_of_their_tables() -> None:
+    """Clubs, entries and byes are held as slotted records read column by column: a column a migration adds
+    must be added to its record too (or answers would never see it)."""
+    for table, record in ((Team, TeamRecord), (Entry, EntryRecord), (Bye, ByeRecord)):
+        assert {value.name for value in fields(record)} == {column.name for column in table_of(table).columns}
+
+
+async def test_the_model_holds_the_stores_clubs_entries_and_byes_as_written(store: Store) -> None:
+    """Each record carries its row's values, read from the store."""
+    model = await store.model()
+    view = model.seasons[2024]
+    async with store.session() as session:
+        for entry in (await session.exec(select(Entry).where(Entry.season_id == view.season.id))).all():
+            assert view.entries[entry.team_id] == EntryRecord(**entry.model_dump())
+        byes = (await session.exec(select(Bye).where(Bye.season_id == view.season.id))).all()
+        assert sorted(view.byes, key=lambda b: b.id) == sorted(
+            (ByeRecord(**bye.model_dump()) for bye in byes), key=lambda b: b.id
+        )
+        for team in (await session.exec(select(Team))).all():
+            assert model.teams[team.id or 0] == TeamRecord(**team.model_dump())
+    assert view.entries and view.byes
