@@ -320,6 +320,7 @@ class OpenCupBot(commands.AutoShardedBot):
         self._model_read: asyncio.Task[None] | None = None  # the start-up read of the model (setup_hook)
         self._loading: asyncio.Task[None] | None = None  # the start's store side (setup_hook → _load)
         self._load_failure: BaseException | None = None
+        self._stopping: asyncio.Task[None] | None = None  # the close a failed start began
         self._assembled = False
         self.press_items: tuple[type[discord.ui.DynamicItem[Any]], ...] = ()  # registered once loaded
         self.store: Store
@@ -384,8 +385,8 @@ class OpenCupBot(commands.AutoShardedBot):
         except Exception as failure:
             self._load_failure = failure
             log.debug("the bot's start failed; it stops", exc_info=True)
-            asyncio.create_task(self.close(), name="opencup-stop-after-failed-start")  # noqa: RUF006
-            raise
+            self._stopping = asyncio.create_task(self.close(), name="opencup-stop-after-failed-start")
+            # Not raised here (no one awaits this task): `loaded`, and so `serve`, raise it.
 
     async def loaded(self) -> None:
         """Wait until the start's store side is done: the store open, the cogs loaded, commands synced.
@@ -402,11 +403,6 @@ class OpenCupBot(commands.AutoShardedBot):
     def is_loaded(self) -> bool:
         """Whether the start's store side is done (successfully)."""
         return self._loading is not None and self._loading.done() and self._load_failure is None
-
-    def raise_start_failure(self) -> None:
-        """Raise what made the start fail, if it did (after `start` returned)."""
-        if self._load_failure is not None:
-            raise self._load_failure
 
     async def wait_until_ready(self) -> None:
         """Wait until the gateway is ready and the start's store side is done."""
@@ -560,7 +556,7 @@ async def serve(settings: Settings, **options: Any) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
     async with OpenCupBot(settings, **options) as bot:
         await bot.start(settings.discord_token or "")
-        bot.raise_start_failure()  # e.g. a damaged store: the start stopped the bot
+        await bot.loaded()  # raises what made the start fail (a damaged store): the start stopped the bot
 
 
 def _import_store_side() -> None:
@@ -593,7 +589,7 @@ class WaitForStart(
         await bot.loaded()
         custom_id = str(getattr(item, "custom_id", None) or "")
         for real in bot.press_items:
-            found = real.__discord_ui_compiled_template__.fullmatch(custom_id)
+            found = real.__discord_ui_compiled_template__.fullmatch(custom_id)  # the class's own template
             if found is not None:
                 made: discord.ui.DynamicItem[Any] = await real.from_custom_id(interaction, item, found)
                 return made

@@ -369,6 +369,29 @@ async def test_a_damaged_store_stops_the_bot_in_one_line(
     assert_one_line_naming(capsys.readouterr().err, path)
 
 
+async def test_a_damaged_store_stops_a_bot_process_in_one_line(healthy_store: bytes, tmp_path: Path) -> None:
+    """`python -m bot run` in a process of its own, logged in to a loopback Discord: its whole stderr is the
+    one line, to its end (the start finds the damage after the login, while the gateway connects)."""
+    path = tmp_path / "store.sqlite3"
+    path.write_bytes(damage("a cut file", healthy_store))
+    async with LoopbackDiscord(patch=False) as fake:
+        settings = {
+            "DATABASE_URL": f"sqlite+aiosqlite:///{path}",
+            "DATA_DIR": str(DATA),
+            "DISCORD_TOKEN": "abc.def.ghi",
+            "DISCORD_API_BASE": fake.api_base,
+            "DISCORD_GATEWAY_URL": fake.gateway_url,
+            "LOG_LEVEL": "WARNING",
+        }
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", cwd=tmp_path, env={**os.environ, **settings},
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        out, err = await asyncio.wait_for(process.communicate(), 120)
+    assert process.returncode == 1 and out == b""
+    assert_one_line_naming(err.decode(), path)
+
+
 def held_in(folder: Path) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in folder.iterdir() if path.is_file()}
 
