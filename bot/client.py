@@ -372,14 +372,14 @@ class OpenCupBot(commands.AutoShardedBot):
             from cogs.shared.moderators import BUTTONS as MODERATOR_BUTTONS  # Confirm, Cancel, Correct
             from cogs.shared.pages import PageButton  # a face's item; imported here, as the cogs are loaded
 
-            self.press_items = (PageButton, *MODERATOR_BUTTONS)
-            self.remove_dynamic_items(WaitForStart)
-            self.add_dynamic_items(PageButton)  # page buttons hold nothing per message: registered once
-            self.add_dynamic_items(*MODERATOR_BUTTONS)  # they carry a pending write's id, kept in the store
             await self.load_cogs()
             await self.sync_commands()
             self.deliverer.start()  # following clubs: the outbox's delivery task (bot.delivery)
             await self.cluster.start()  # several processes: hear every write, record this one (bot.processes)
+            self.press_items = (PageButton, *MODERATOR_BUTTONS)
+            self.remove_dynamic_items(WaitForStart)  # in the same step: a press meets one or the other
+            self.add_dynamic_items(PageButton)  # page buttons hold nothing per message: registered once
+            self.add_dynamic_items(*MODERATOR_BUTTONS)  # they carry a pending write's id, kept in the store
             freeze_after_loads()  # from now on, and for what start-up made: no long pauses of the collector
             settle_memory()
         except Exception as failure:
