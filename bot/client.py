@@ -566,7 +566,7 @@ def _import_store_side() -> None:
 
 
 class WaitForStart(
-    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
+    discord.ui.DynamicItem[discord.ui.Item[Any]],
     template=re.escape(CUSTOM_ID_PREFIX) + r".*",
 ):
     """Any of this bot's buttons pressed before its start is done: waits for it, then is that button.
@@ -582,7 +582,11 @@ class WaitForStart(
         match: re.Match[str],
         /,
     ) -> discord.ui.DynamicItem[Any]:
-        """The button as the loaded bot knows it; an unknown one ends the press (a menu says it expired)."""
+        """The button as the loaded bot knows it, once the start is done.
+
+        Any other (a menu from before the restart) does nothing here: `OpenCupBot.on_interaction` says that it
+        expired.
+        """
         bot = interaction.client
         if not isinstance(bot, OpenCupBot):
             raise TypeError("a press for another client")
@@ -593,7 +597,7 @@ class WaitForStart(
             if found is not None:
                 made: discord.ui.DynamicItem[Any] = await real.from_custom_id(interaction, item, found)
                 return made
-        raise LookupError(f"no button of this bot is {custom_id[:100]!r}")
+        return cls(item)  # does nothing when pressed
 
 
 TOKEN_REFUSED = (

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.client import STORE_SIDE, OpenCupBot
+from bot.render.menus import EXPIRED_MENU
 from bot.settings import Settings
 from bot.store.engine import Store
 from tests.support.loopback_discord import FakeGuild, FakeUser, LoopbackDiscord
@@ -47,9 +51,12 @@ def footer(asked) -> str:  # type: ignore[no-untyped-def]
     return str(asked.message.embeds[0]["footer"]["text"])
 
 
-async def test_what_arrives_before_the_start_is_done_waits_for_it(store: Store) -> None:
-    """READY with the cogs not loaded yet (held here): a command, an autocomplete and a page press sent from
-    before the restart are not answered meanwhile; once the start is done each gets its own answer."""
+async def test_what_arrives_before_the_start_is_done_waits_for_it(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    """READY with the cogs not loaded yet (held here): a command, an autocomplete, a page press and a pick on
+    a menu from before the restart are not answered meanwhile; once the start is done each gets its own
+    answer (the pick: that its menu expired), and nothing is logged as an error."""
     await forget_synced_commands(store)
     async with LoopbackDiscord(
         guilds=[FakeGuild(name="Open Cup fans")], users=[FakeUser(name="fan")], bot_user=APPLICATION
@@ -58,6 +65,8 @@ async def test_what_arrives_before_the_start_is_done_waits_for_it(store: Store) 
         async with fake.run(first):
             asked = await fake.slash("qualifiers", {"season": 2024})
             assert "page 1/" in footer(asked)
+            ambiguous = await fake.slash("path", {"team": "miami", "season": 2024})  # a pick menu, live
+            [[menu]] = [row["components"] for row in ambiguous.components]
 
         second = OpenCupBot(Settings(), store=store, guild_ready_timeout=0.1)  # the bot restarted
         async with start_held(fake, second) as release:
@@ -65,8 +74,9 @@ async def test_what_arrives_before_the_start_is_done_waits_for_it(store: Store) 
             command = await fake.push_slash("help", {})
             typed = await fake.push_autocomplete("path", "team", "fol")
             turned = await fake.push_press(asked, shown_buttons(asked)["▶"])
+            gone = await fake.push_press(ambiguous, menu["custom_id"], ["Miami United FC"])  # its bot is gone
             await asyncio.sleep(0.3)
-            assert not (command.responded or typed.responded or turned.responded)
+            assert not (command.responded or typed.responded or turned.responded or gone.responded)
 
             release.set()
             await second.wait_until_ready()
@@ -77,4 +87,7 @@ async def test_what_arrives_before_the_start_is_done_waits_for_it(store: Store) 
             assert offered.type == 8 and "FC Folsom" in [c["value"] for c in offered.choices]
             paged = await fake.response_to(turned)
             assert paged.type == 7 and "page 2/" in footer(asked)  # the page turned: not "expired"
+            expired = await fake.response_to(gone)  # a menu from before the restart: said so, nothing logged
+            assert expired.ephemeral and expired.content == EXPIRED_MENU
+        assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
         fake.assert_clean()
