@@ -8,7 +8,6 @@ not left no trace. A confirmation names the fixture version it previewed: if the
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.names import normalise
 from bot.seasons.facts import FixtureStatus
-from bot.store.driver import run
+from bot.store.driver import rows, run
 from bot.store.engine import sqlite_writer
 from bot.store.model import TeamRecord, detached, note_write
 from bot.store.models import (
@@ -262,12 +261,7 @@ async def in_one_transaction(session: AsyncSession, write: Callable[[Connection]
         raise RuntimeError("a write needs a session bound to an engine (Store.session())")
     writer = sqlite_writer(engine)
     if writer is not None:
-
-        def run() -> T:
-            with writer.begin() as connection:
-                return write(connection)
-
-        return await asyncio.to_thread(run)
+        return await writer.run(write)
     async with engine.begin() as connection:
         return await connection.run_sync(write)
 
@@ -279,10 +273,10 @@ def _fill_linked_sides(
 
     Returns the ties as they now stand, and their revisions (rows to insert).
     """
-    linked = connection.execute(_LINKED, {"season": fixture.season_id, "number": fixture.number})
+    linked = rows(connection, _LINKED, {"season": fixture.season_id, "number": fixture.number})
     filled: list[Fixture] = []
     revisions: list[dict[str, Any]] = []
-    for found in linked.mappings():
+    for found in linked:
         side = "home_id" if found["home_from_fixture"] == fixture.number else "away_id"
         if found[side] == winner_id:
             continue

@@ -1,20 +1,27 @@
-"""The write path run on SQLite's own cursor stores exactly what SQLAlchemy stores, and fails alike."""
+"""The write path run on SQLite's own cursor stores exactly what SQLAlchemy stores, and fails alike.
+
+A process's writes run one at a time, on one connection, in one thread of their own.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import sqlite3
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, insert
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, create_engine, insert, select
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError, InvalidRequestError, StatementError
 from sqlmodel import SQLModel
 
 from bot.seasons.facts import DecidedBy, FixtureStatus
-from bot.store.driver import fast, run
+from bot.store.driver import fast, rows, run
+from bot.store.engine import dispose_sqlite_writer, make_engine, sqlite_writer
 from bot.store.models import Fixture, Revision, Season, table_of
 from bot.store.version import bump_version_on
 from bot.store.writes import _result_update
@@ -104,3 +111,67 @@ def test_the_store_version_starts_and_counts_on_the_driver(engine: Engine) -> No
     with engine.begin() as connection:
         assert [bump_version_on(connection) for _ in range(3)] == [1, 2, 3]
     assert raw(engine, "SELECT value FROM storemeta") == [("3",)]
+
+
+def test_a_select_reads_what_sqlalchemy_reads(engine: Engine) -> None:
+    fixtures = table_of(Fixture)
+    statement = select(fixtures).where(fixtures.c.season_id == bindparam("season"))
+    with engine.begin() as connection:
+        run(connection, _result_update(frozenset(RESULT)), {
+            **{f"new_{name}": value for name, value in RESULT.items()}, "fixture_id": 1, "expected": 0,
+        })  # fmt: skip
+        driven = rows(connection, statement, {"season": 1})
+        through = [dict(found) for found in connection.execute(statement, {"season": 1}).mappings()]
+    assert driven == through and len(driven) == 2
+    first = driven[0]
+    assert first["date"] == RESULT["date"] and first["extra_time"] is True
+    assert first["decided_by"] is DecidedBy.PENALTIES and first["status"] is FixtureStatus.PLAYED
+    assert first["entered_at"] == WHEN.replace(tzinfo=None) and first["version"] == 1
+
+
+def test_a_missing_value_is_refused_as_sqlalchemy_refuses_it(engine: Engine) -> None:
+    statement = _result_update(frozenset(RESULT))
+    values = {f"new_{name}": value for name, value in RESULT.items()}
+    with engine.begin() as connection:
+        with pytest.raises(StatementError) as driven:
+            run(connection, statement, {**values, "fixture_id": 1})  # no expected version
+        with pytest.raises(StatementError) as through:
+            connection.execute(statement, {**values, "fixture_id": 1})
+    assert isinstance(driven.value.orig, InvalidRequestError)
+    assert str(driven.value.orig) == str(through.value.orig) and "'expected'" in str(driven.value.orig)
+    assert raw(engine, "SELECT version FROM fixture ORDER BY id") == [(0,), (0,)]
+
+
+async def test_a_process_writes_on_one_connection_in_one_thread_one_write_at_a_time(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'store.sqlite3'}"
+    async_engine = make_engine(url)
+    async with async_engine.begin() as connection:
+        await connection.run_sync(SQLModel.metadata.create_all)
+    writer = sqlite_writer(async_engine)
+    assert writer is not None
+    seen: list[tuple[int, int]] = []
+    inside = [0, 0]  # writes under way now, and the most at once
+
+    def write(connection: Connection) -> int:
+        inside[0] += 1
+        inside[1] = max(inside)
+        seen.append((threading.get_ident(), id(connection.connection.driver_connection)))
+        time.sleep(0.002)  # a write under way while the others are handed over
+        bump = bump_version_on(connection)
+        inside[0] -= 1
+        return bump
+
+    versions = await asyncio.gather(*(writer.run(write) for _ in range(20)))
+    assert sorted(versions) == list(range(1, 21))  # each committed once
+    assert len(set(seen)) == 1 and seen[0][0] != threading.get_ident() and inside[1] == 1
+
+    def refused(connection: Connection) -> None:
+        bump_version_on(connection)
+        raise RuntimeError("refused half-way")
+
+    with pytest.raises(RuntimeError):
+        await writer.run(refused)
+    assert await writer.run(write) == 21  # the refused write was rolled back, the connection still serves
+    await dispose_sqlite_writer(async_engine)
+    await async_engine.dispose()
+    assert not [thread for thread in threading.enumerate() if thread.name.startswith("opencup-writer")]

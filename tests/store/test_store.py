@@ -6,13 +6,16 @@ import asyncio
 import shutil
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import func, text
+from sqlalchemy import func, inspect, text
 from sqlmodel import SQLModel, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.store.engine import Store
 from bot.store.loader import ensure_loaded
+from bot.store.model import current_model
 from bot.store.models import Bye, Entry, Fixture, Revision, Season, Team, TeamAlias, utcnow
 
 
@@ -160,3 +163,42 @@ async def test_sqlite_settings(tmp_path: Path, data_dir: Path) -> None:
         assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar() == 1
         assert (await connection.execute(text("PRAGMA busy_timeout"))).scalar() == 5000
     await store.close()
+
+
+async def test_a_session_is_closed_when_it_holds_something_and_only_then(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A session that read, or holds an object, is closed: its connection back in the pool, the object let go.
+
+    One that never touched the store (an answer from the model in memory) has nothing to close.
+    """
+    closed: list[AsyncSession] = []
+    real = AsyncSession.close
+
+    async def counted(self: AsyncSession) -> None:
+        closed.append(self)
+        await real(self)
+
+    await store.model()  # read whole before counting (a first read has a session of its own)
+    monkeypatch.setattr(AsyncSession, "close", counted)
+    pool = store.engine.pool
+    async with store.session() as reading:
+        await current_model(reading, fresh=True)  # the store version read: a transaction begun
+    assert closed == [reading] and pool.checkedout() == 0  # type: ignore[attr-defined]
+    async with store.session() as idle:  # nothing asked of the store
+        assert not idle.in_transaction()
+    assert closed == [reading]
+    async with store.session() as asking:
+        assert (await asking.exec(select(func.count()).select_from(Season))).one() == 2
+        assert asking.in_transaction()
+    assert closed == [reading, asking] and not asking.in_transaction()
+    assert pool.checkedout() == 0  # type: ignore[attr-defined]
+    async with store.session() as committed:  # its transaction over, its objects still held
+        club = (await committed.exec(select(Team))).first()
+        await committed.commit()
+        assert club is not None and not committed.in_transaction()
+    assert closed == [reading, asking, committed] and inspect(club).detached  # free for another session
+    kept = Team(name="Never Flushed FC")
+    async with store.session() as holding:
+        holding.add(kept)
+    assert closed == [reading, asking, committed, holding] and kept not in holding
