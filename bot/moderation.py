@@ -22,7 +22,7 @@ from bot.answers.commands import COMMANDS
 from bot.answers.errors import BadOption, SeasonNotFound
 from bot.answers.lookup import current_model, season_in
 from bot.answers.models import RoundMatch
-from bot.answers.report import FixtureView, Refused, WriteAnswer
+from bot.answers.report import FixtureView, Refused, WriteAnswer, fixture_view
 from bot.answers.round import round_match
 from bot.names import IndexedTeam, TeamIndex
 from bot.settings import Settings
@@ -314,13 +314,7 @@ async def applied_before(session: AsyncSession, made: Revision) -> WriteAnswer:
     view = next((v for v in model.seasons.values() if v.season.id == made.season_id), None)
     tie = view.by_number.get(made.fixture_number) if view is not None and made.fixture_number else None
     if view is not None and tie is not None:
-        answer.fixture = FixtureView(
-            **round_match(tie, view).model_dump(),
-            number=tie.number,
-            round=tie.round,
-            season=view.season.year,
-            version=tie.version,
-        )
+        answer.fixture = fixture_view(view, tie)
     return answer
 
 

@@ -7,7 +7,9 @@ asked (`apply`), naming the fixture version it previewed. The writes themselves 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+import weakref
+from dataclasses import dataclass
+from typing import Any, Literal, NamedTuple
 
 from pydantic import Field
 from sqlmodel import col, select
@@ -25,7 +27,7 @@ from bot.answers.lookup import (
     season_years,
 )
 from bot.answers.models import RoundMatch
-from bot.answers.round import round_match
+from bot.answers.round import match_fields
 from bot.modelbase import Deferred
 from bot.seasons.facts import FixtureStatus
 from bot.seasons.outcome import BadResult, settle
@@ -96,10 +98,10 @@ class HistoryAnswer(Deferred):
     revisions: list[HistoryLine] = Field(default_factory=list)
 
 
-def _view(view: SeasonSnapshot, fixture: Fixture) -> FixtureView:
+def fixture_view(view: SeasonSnapshot, fixture: Fixture) -> FixtureView:
     """`fixture` as the round answers show it, with its number, round, season and version."""
     return FixtureView(
-        **round_match(fixture, view).model_dump(),
+        **match_fields(fixture, view),
         number=fixture.number,
         round=fixture.round,
         season=view.season.year,
@@ -142,6 +144,93 @@ def _find_fixture(
     )
 
 
+class _Asked(NamedTuple):
+    """What a /report names: the tie, and the result."""
+
+    season: int | None
+    fixture: int | None
+    home: str | None
+    away: str | None
+    score: str | None
+    aet: bool
+    penalties: str | None
+    forfeit: bool
+    winner: str | None
+    status: str
+    date: dt.date | None
+    note: str
+    source: str
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A result worked out against one model: the tie, before and after, and what follows from it."""
+
+    tie: Fixture
+    before: FixtureView
+    result: FixtureUpdate | AnswerError  # the fixture's new fields, or why the result is refused
+    after: FixtureView | None
+    effects: tuple[str, ...]
+
+
+class _Plans:
+    """The results last worked out against the model held, by what was asked (at most `KEPT`).
+
+    A confirmation asks what its preview asked, a moment later: unless the store moved meanwhile (another
+    model), its plan is found here instead of worked out again. Plans of an older model are dropped.
+    """
+
+    KEPT = 64
+
+    def __init__(self) -> None:
+        """No plans yet."""
+        self.model: weakref.ref[StoreModel] | None = None
+        self.plans: dict[_Asked, _Plan] = {}
+
+    def of(self, model: StoreModel) -> dict[_Asked, _Plan]:
+        """The plans worked out against `model` (none, when another model was held before)."""
+        if self.model is None or self.model() is not model:
+            self.model, self.plans = weakref.ref(model), {}
+        return self.plans
+
+
+_PLANS = _Plans()
+
+
+def _planned(model: StoreModel, asked: _Asked) -> _Plan:
+    """The plan of `asked` against `model`: kept from a moment ago, or worked out now (and kept)."""
+    plans = _PLANS.of(model)
+    plan = plans.get(asked)
+    if plan is not None:
+        return plan
+    view, tie = _find_fixture(
+        model, season=asked.season, fixture=asked.fixture, home=asked.home, away=asked.away
+    )
+    before = fixture_view(view, tie)
+    try:
+        changes = _result_changes(
+            model,
+            tie=tie,
+            score=asked.score,
+            aet=asked.aet,
+            penalties=asked.penalties,
+            forfeit=asked.forfeit,
+            winner=asked.winner,
+            status=asked.status,
+            date=asked.date,
+            note=asked.note,
+            source=asked.source,
+        )
+    except AnswerError as refused:  # raised in its turn, after the checks that come first; not kept
+        return _Plan(tie, before, refused, None, ())
+    after = tie.model_copy(update=changes.model_dump(exclude_unset=True))
+    plan = _Plan(tie, before, changes, fixture_view(view, after), tuple(_effects(view, tie, after)))
+    if len(plans) >= _Plans.KEPT:
+        del plans[next(iter(plans))]
+    plans[asked] = plan
+    return plan
+
+
 async def report(
     session: AsyncSession,
     *,
@@ -168,13 +257,14 @@ async def report(
     # Applying with no previewed version takes the fixture's version from the model: read it afresh. A
     # preview, or a confirmation naming its version, may use a model read moments ago (RECHECK_AFTER):
     # the UPDATE's version check refuses a confirmation that another process's write made stale.
-    model = await current_model(session, fresh=apply and version is None)
-    view, tie = _find_fixture(model, season=season, fixture=fixture, home=home, away=away)
-    if apply and version is not None and tie.version != version:
+    asked = _Asked(
+        season, fixture, home, away, score, aet, penalties, forfeit, winner, status, date, note, source
+    )
+    plan = _planned(await current_model(session, fresh=apply and version is None), asked)
+    if apply and version is not None and plan.tie.version != version:
         # The model read moments ago may be the one behind (a write elsewhere): look again before refusing.
-        model = await current_model(session, fresh=True)
-        view, tie = _find_fixture(model, season=season, fixture=fixture, home=home, away=away)
-    before = _view(view, tie)
+        plan = _planned(await current_model(session, fresh=True), asked)
+    tie, before = plan.tie, plan.before
     if apply and version is not None and tie.version != version:
         # Checked first: what the fixture holds now (a result, a side filled) is not what was previewed.
         raise Refused(
@@ -189,26 +279,10 @@ async def report(
             f"Fixture {tie.number} already has a result ({_score_words(before)}, entered by "
             f"{tie.entered_by or 'the importer'}): add overwrite:true to replace it.",
         )
-    changes = _result_changes(
-        model,
-        tie=tie,
-        score=score,
-        aet=aet,
-        penalties=penalties,
-        forfeit=forfeit,
-        winner=winner,
-        status=status,
-        date=date,
-        note=note,
-        source=source,
-    )
-    after_fixture = tie.model_copy(update=changes.model_dump(exclude_unset=True))
+    if isinstance(plan.result, AnswerError):
+        raise plan.result
     answer = WriteAnswer(
-        applied=False,
-        before=before,
-        fixture=_view(view, after_fixture),
-        actor=actor,
-        effects=_effects(view, tie, after_fixture),
+        applied=False, before=before, fixture=plan.after, actor=actor, effects=list(plan.effects)
     )
     answer.confirm = f"apply with --yes (or version:{tie.version})"
     if not apply:
@@ -219,7 +293,7 @@ async def report(
             session=session,
             fixture=tie,
             expected_version=expected,
-            changes=changes,
+            changes=plan.result,
             actor=actor,
             why=note or "reported",
             request=request,
@@ -235,7 +309,7 @@ async def _applied(
     """The preview turned into the answer of an applied write: its revision, and the tie as it now stands."""
     answer.applied, answer.revision, answer.confirm = True, made.id, ""
     if tie is not None:
-        answer.fixture = _view(*await _now(session, tie, made.store_version))
+        answer.fixture = fixture_view(*await _now(session, tie, made.store_version))
     return answer
 
 
@@ -405,8 +479,8 @@ async def undo(
         )
     answer = WriteAnswer(
         applied=False,
-        before=_view(held, tie),
-        fixture=_view(held, restored),
+        before=fixture_view(held, tie),
+        fixture=fixture_view(held, restored),
         actor=actor,
         effects=_effects(held, tie, restored),
         confirm="apply with --yes",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.answers.cache import cached
@@ -14,7 +16,12 @@ from bot.store.models import Fixture
 
 def round_match(fixture: Fixture, view: SeasonSnapshot) -> RoundMatch:
     """A fixture seen neutrally, home side first."""
-    return RoundMatch(
+    return RoundMatch(**match_fields(fixture, view))
+
+
+def match_fields(fixture: Fixture, view: SeasonSnapshot) -> dict[str, Any]:
+    """The fields of `round_match` (for a model that extends it, made in one step)."""
+    return dict(
         fixture=fixture.number,
         date=fixture.date,
         kickoff=utc(fixture.kickoff),

@@ -6,9 +6,12 @@ import asyncio
 import io
 import json
 from pathlib import Path
+from typing import Any
 
+import pytest
 from sqlmodel import col, select
 
+import bot.answers.report as report_answers
 from bot.answers.report import Refused, report
 from bot.console import run_console
 from bot.store.engine import Store
@@ -174,6 +177,39 @@ async def test_a_new_season_by_hand(moderated: Store) -> None:
     assert done["data"]["applied"] is True
     [again] = await console(moderated, "/season new year:2026", apply=True)
     assert again["error"]["code"] == "result_exists"
+
+
+async def test_a_confirmation_finds_its_preview_worked_out_and_a_write_between_is_seen(
+    moderated: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A result is worked out once for its preview and its confirmation; after a write, afresh."""
+    worked: list[int] = []
+    real = report_answers._result_changes
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        worked.append(kwargs["tie"].number)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(report_answers, "_result_changes", counted)
+    tie = await fixture_of(moderated, "FC Folsom", 3)
+    asked: dict[str, Any] = {"fixture": tie, "score": "2-1", "season": 2024, "overwrite": True}
+    async with moderated.session() as session:
+        preview = await report(session, **asked)
+    assert preview.before is not None
+    async with moderated.session() as session:
+        done = await report(session, **asked, apply=True, version=preview.before.version)
+    assert worked == [tie]  # the confirmation used the preview's plan
+    assert done.applied and done.fixture is not None and done.fixture.home_score == 2
+    assert done.effects == preview.effects and "FC Folsom goes through" in done.effects[0]
+    async with moderated.session() as session:  # the store moved: the same question is worked out again
+        again = await report(session, **asked)
+    assert worked == [tie, tie]
+    assert again.before is not None and again.before.status == "played" and again.before.home_score == 2
+    for _ in range(2):  # a refused result is refused every time it is asked
+        async with moderated.session() as session:
+            with pytest.raises(Refused) as refused:
+                await report(session, fixture=tie, score="1-1", season=2024, overwrite=True)
+        assert refused.value.code == "bad_result"
 
 
 async def _version(store: Store) -> int:
