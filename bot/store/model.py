@@ -157,11 +157,12 @@ class SeasonSnapshot:
                 kept.__dict__["last_round"] = known["last_round"]
             if "by_number" in known:
                 kept.__dict__["by_number"] = {**known["by_number"], **{f.number: f for f in changed.values()}}
-            if "fed_by" in known:
-                kept.__dict__["fed_by"] = {
-                    feeder: tuple(changed.get(stored_id(f), f) for f in later)
-                    for feeder, later in known["fed_by"].items()
-                }
+            if "fed_by" in known:  # only the ties fed by the same fixtures as a changed one hold it
+                fed_by = dict(known["fed_by"])
+                for fixture in changed.values():
+                    for feeder in {fixture.home_from_fixture, fixture.away_from_fixture} - {None}:
+                        fed_by[feeder] = tuple(changed.get(stored_id(f), f) for f in fed_by[feeder])
+                kept.__dict__["fed_by"] = fed_by
         return kept
 
 
