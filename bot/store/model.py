@@ -476,7 +476,8 @@ async def _refreshed(held: _Held, reader: AsyncSession) -> StoreModel:
 
 def detached(fixture: Fixture, **changes: object) -> Fixture:
     """A new fixture object, of no session, holding `fixture`'s columns with `changes` applied."""
-    columns: dict[str, Any] = {name: getattr(fixture, name) for name in Fixture.model_fields}
+    held = fixture.__dict__  # a loaded or built object holds every column there; read past the descriptors
+    columns = {name: held[name] if name in held else getattr(fixture, name) for name in Fixture.model_fields}
     return built(Fixture, {**columns, **changes})
 
 
