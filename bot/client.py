@@ -483,6 +483,27 @@ class OpenCupBot(commands.AutoShardedBot):
             self.synced_scopes.append(scope)
             log.info("synced %d commands to %s", len(json.loads(payload)), scope)
 
+    async def launch_shard(self, gateway: yarl.URL, shard_id: int, *, initial: bool = False) -> None:
+        """Connect one shard, unless the bot is closed (discord.py would try again every 5 s, for ever)."""
+        if not self.is_closed():
+            await super().launch_shard(gateway, shard_id, initial=initial)
+
+    async def connect(self, *, reconnect: bool = True) -> None:
+        """Connect the shards and run until closed; a shard that connected after the close is closed too.
+
+        A start that fails (a damaged store) closes the bot while the gateway may still be connecting. The
+        connection being made then either fails (its HTTP session is closed), and is not tried again
+        (`launch_shard`), or succeeds, and is not yet among those the close closed: it is closed here,
+        instead of staying open with its heartbeat thread beating into a stopped event loop.
+        """
+        try:
+            await super().connect(reconnect=reconnect)
+        finally:
+            if self.is_closed():
+                for shard in self.shards.values():
+                    if not shard.is_closed():
+                        await shard.disconnect()
+
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         """With SHARD_IDS, wait for the shard's turn to identify among all the processes; else as usual."""
         if self.settings.shard_ids:

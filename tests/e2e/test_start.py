@@ -13,9 +13,13 @@ import json
 import logging
 import subprocess
 import sys
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yarl
+from discord.gateway import DiscordWebSocket
 
 from bot.client import STORE_SIDE, OpenCupBot
 from bot.render.menus import EXPIRED_MENU
@@ -91,3 +95,31 @@ async def test_what_arrives_before_the_start_is_done_waits_for_it(
             assert expired.ephemeral and expired.content == EXPIRED_MENU
         assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
         fake.assert_clean()
+
+
+async def test_a_start_that_fails_while_the_gateway_connects_leaves_nothing_running(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bot closes (as a failed start closes it) while its shard's gateway connection is being made:
+    that connection is closed as well, so no heartbeat thread outlives the bot; and a closed bot connects
+    no shard (discord.py would try again every 5 s, for ever)."""
+    before = set(threading.enumerate())
+    connecting = DiscordWebSocket.from_client
+
+    async def closed_meanwhile(cls: type[DiscordWebSocket], client: OpenCupBot, **options: Any) -> Any:
+        ws = await connecting(client, **options)  # connected: HELLO heard, its heartbeat thread running
+        await client.close()
+        return ws
+
+    async with LoopbackDiscord(bot_user=APPLICATION) as fake:
+        bot = OpenCupBot(Settings(), store=store, guild_ready_timeout=0.1)
+        monkeypatch.setattr(DiscordWebSocket, "from_client", classmethod(closed_meanwhile))
+        await bot.login("fake-token")
+        await asyncio.wait_for(bot.connect(reconnect=False), 15)
+        assert bot.is_closed() and all(shard.is_closed() for shard in bot.shards.values())
+        await asyncio.wait_for(bot.launch_shard(yarl.URL(fake.gateway_url), 0), 2)
+        assert all(shard.is_closed() for shard in bot.shards.values())
+    beating = [t for t in threading.enumerate() if t not in before and t.name.startswith("keep-alive")]
+    for thread in beating:
+        thread.join(2)
+    assert not [thread for thread in beating if thread.is_alive()]
