@@ -453,7 +453,7 @@ class Store:
         try:
             yield session
         finally:
-            if session.in_transaction() or session.identity_map or session.new:
+            if session.in_transaction() or session.identity_map:  # (adding an object begins one)
                 await session.__aexit__(None, None, None)  # closed to the end, even if cancelled meanwhile
 
     async def model(self) -> StoreModel:

@@ -251,9 +251,9 @@ def _result_update(fields: frozenset[str]) -> Any:
 async def in_one_transaction(session: AsyncSession, write: Callable[[Connection], T]) -> T:
     """Run `write` on a connection of its own, in one transaction, and commit it (roll back if it raises).
 
-    On SQLite the whole transaction runs in one worker thread on a synchronous connection to the same file
-    (`sqlite_writer`): one hand-off instead of one per statement, fetch and cursor. Elsewhere it runs on a
-    connection of the async engine. Either way it never sees the caller's session (or its uncommitted
+    On SQLite the whole transaction runs in the store's writer thread, on its own connection to the same
+    file (`sqlite_writer`): one hand-off instead of one per statement, fetch and cursor. Elsewhere it runs
+    on a connection of the async engine. Either way it never sees the caller's session (or its uncommitted
     work): what it returns is what was committed.
     """
     engine = session.bind
