@@ -10,18 +10,20 @@ import datetime as dt
 import sqlite3
 import threading
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import bindparam, create_engine, insert, select
+import pytest_asyncio
+from sqlalchemy import bindparam, create_engine, insert, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, InvalidRequestError, StatementError
 from sqlmodel import SQLModel
 
 from bot.seasons.facts import DecidedBy, FixtureStatus
 from bot.store.driver import fast, rows, run
-from bot.store.engine import dispose_sqlite_writer, make_engine, sqlite_writer
+from bot.store.engine import SQLiteWriter, dispose_sqlite_writer, make_engine, sqlite_writer
 from bot.store.models import Fixture, Revision, Season, table_of
 from bot.store.version import bump_version_on
 from bot.store.writes import _result_update
@@ -175,3 +177,74 @@ async def test_a_process_writes_on_one_connection_in_one_thread_one_write_at_a_t
     await dispose_sqlite_writer(async_engine)
     await async_engine.dispose()
     assert not [thread for thread in threading.enumerate() if thread.name.startswith("opencup-writer")]
+
+
+@pytest_asyncio.fixture
+async def writer(tmp_path: Path) -> AsyncIterator[SQLiteWriter]:
+    """The writer of a new store, closed afterwards (whatever the test did)."""
+    async_engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'store.sqlite3'}")
+    async with async_engine.begin() as connection:
+        await connection.run_sync(SQLModel.metadata.create_all)
+    made = sqlite_writer(async_engine)
+    assert made is not None
+    try:
+        yield made
+    finally:
+        await dispose_sqlite_writer(async_engine)
+        await async_engine.dispose()
+
+
+def _version_now(connection: Connection) -> int:
+    found = connection.execute(text("SELECT value FROM storemeta WHERE key = 'store_version'")).first()
+    return int(found[0]) if found else 0
+
+
+async def test_a_write_through_sqlalchemy_or_the_driver_is_committed_and_a_refused_commit_leaves_nothing(
+    writer: SQLiteWriter,
+) -> None:
+    assert await writer.run(bump_version_on) == 1  # the driver's own transaction, committed
+
+    def through_sqlalchemy(connection: Connection) -> int:
+        connection.execute(text("UPDATE storemeta SET value = '41' WHERE key = 'store_version'"))
+        return bump_version_on(connection)
+
+    assert await writer.run(through_sqlalchemy) == 42  # SQLAlchemy's transaction, committed
+
+    def refused_at_commit(connection: Connection) -> None:
+        # The foreign key is checked at COMMIT (deferred): the commit itself is what refuses this write.
+        run(connection, text("PRAGMA defer_foreign_keys = ON"), {})
+        bump_version_on(connection)
+        row = {
+            "fixture_id": 999,
+            "kind": "fixture",
+            "actor": "mod:1",
+            "at": WHEN,
+            "why": "",
+            "store_version": 2,
+        }
+        run(connection, insert(REVISIONS), row, keys=list(row))
+
+    with pytest.raises(IntegrityError) as refused:
+        await writer.run(refused_at_commit)
+    assert "FOREIGN KEY" in str(refused.value.orig)
+    assert await writer.run(_version_now) == 42  # nothing of it is stored, and the writer still serves
+    assert await writer.run(bump_version_on) == 43
+
+
+async def test_a_write_whose_caller_gave_up_before_it_began_is_not_made(writer: SQLiteWriter) -> None:
+    began = threading.Event()
+
+    def slow(connection: Connection) -> int:
+        began.set()
+        time.sleep(0.3)
+        return bump_version_on(connection)
+
+    first = asyncio.create_task(writer.run(slow))
+    await asyncio.to_thread(began.wait, 5)
+    second = asyncio.create_task(writer.run(bump_version_on))  # queued behind the slow one
+    await asyncio.sleep(0)
+    second.cancel()
+    assert await first == 1
+    with pytest.raises(asyncio.CancelledError):
+        await second
+    assert await writer.run(_version_now) == 1  # the cancelled write was skipped
