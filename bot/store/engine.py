@@ -433,6 +433,9 @@ def make_engine(url: str) -> AsyncEngine:
     return create_async_engine(url, pool_pre_ping=True)
 
 
+IDLE_SESSIONS = 8  # unused sessions a store keeps to hand out again
+
+
 class Store:
     """One database: its engine, its sessions, and the data/ it was loaded from."""
 
@@ -444,9 +447,11 @@ class Store:
         self._users = users_lock(self.path) if self.path else None
         self.engine = make_engine(url)
         # Each session carries the data folder, so answers read files (the rules) from this store's own data/.
+        self._info = {"data_dir": data_dir}
         self.sessions = async_sessionmaker(
-            self.engine, class_=AsyncSession, expire_on_commit=False, info={"data_dir": data_dir}
+            self.engine, class_=AsyncSession, expire_on_commit=False, info=self._info
         )
+        self._idle: list[AsyncSession] = []  # sessions that did nothing, handed out again (`session`)
 
     async def migrate(self) -> None:
         """Bring the schema to the newest migration, in one transaction.
@@ -515,18 +520,23 @@ class Store:
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
-        """A session; committed by whoever writes.
+        """A session; committed by whoever writes. It is not to be used after its `async with` block.
 
         A session that never began a transaction and holds no object (an answer made from the model in
-        memory) has nothing to close; closing it anyway costs a task and a greenlet, a tenth of such an
-        answer. Any other is closed as `async with` closes it: transaction rolled back, objects let go.
+        memory) has nothing to close, and is as good as new: it is kept (a few at most) and handed out
+        again, with its `info` as a new one's (making one is a good part of such an answer). Any other is
+        closed as `async with` closes it (transaction rolled back, objects let go) and never used again.
         """
-        session = self.sessions()
+        session = self._idle.pop() if self._idle else self.sessions()
         try:
             yield session
         finally:
             if session.in_transaction() or session.identity_map:  # (adding an object begins one)
                 await session.__aexit__(None, None, None)  # closed to the end, even if cancelled meanwhile
+            elif len(self._idle) < IDLE_SESSIONS:
+                session.info.clear()
+                session.info.update(self._info)
+                self._idle.append(session)
 
     async def model(self) -> StoreModel:
         """The facts in memory at the store's version (bot.store.model), without a session when fresh."""
@@ -559,6 +569,7 @@ class Store:
 
     async def close(self) -> None:
         """Release every connection (and, on SQLite, this process's claim on the file)."""
+        self._idle.clear()
         await dispose_sqlite_writer(self.engine)
         await self.engine.dispose()
         if self._users is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from sqlalchemy import func, inspect, text
 from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.store.engine import Store
+from bot.store.engine import IDLE_SESSIONS, Store
 from bot.store.loader import ensure_loaded
 from bot.store.model import current_model
 from bot.store.models import Bye, Entry, Fixture, Revision, Season, Team, TeamAlias, utcnow
@@ -202,3 +203,27 @@ async def test_a_session_is_closed_when_it_holds_something_and_only_then(
     async with store.session() as holding:
         holding.add(kept)
     assert closed == [reading, asking, committed, holding] and kept not in holding
+
+
+async def test_a_session_that_did_nothing_is_handed_out_again_as_new_and_no_other_is(store: Store) -> None:
+    async with store.session() as first:
+        first.info["scratch"] = "left by an answer"
+        assert not first.in_transaction()
+    async with store.session() as again:
+        assert again is first and again.info == {"data_dir": store.data_dir}  # as a new one's
+        async with store.session() as meanwhile:
+            assert meanwhile is not again  # two at once are never the same
+    async with store.session() as reading:
+        assert (await reading.exec(select(func.count()).select_from(Season))).one() == 2
+    async with store.session() as holding:
+        holding.add(Team(name="Never Flushed FC"))
+    outs = []
+    for _ in range(3):
+        async with store.session() as later:
+            outs.append(later)
+    assert reading not in outs and holding not in outs  # closed, and never handed out again
+    async with contextlib.AsyncExitStack() as stack:
+        many = [await stack.enter_async_context(store.session()) for _ in range(2 * IDLE_SESSIONS)]
+    async with contextlib.AsyncExitStack() as stack:
+        again_many = [await stack.enter_async_context(store.session()) for _ in range(2 * IDLE_SESSIONS)]
+    assert len({id(one) for one in many} & {id(one) for one in again_many}) == IDLE_SESSIONS  # a few kept
