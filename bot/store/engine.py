@@ -15,7 +15,7 @@ import sqlite3
 import sys
 import threading
 import weakref
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, closing, suppress
 from dataclasses import dataclass
 from datetime import datetime
@@ -433,6 +433,38 @@ def make_engine(url: str) -> AsyncEngine:
     return create_async_engine(url, pool_pre_ping=True)
 
 
+async def to_the_end(work: Awaitable[T]) -> T:
+    """Await `work` to its end even if the caller is cancelled meanwhile; then the cancellation goes on.
+
+    For what must not be cut off half-way: a commit whose outcome would be unknown, a connection whose
+    return to the pool (its reset) would be abandoned.
+    """
+    task = asyncio.ensure_future(work)
+    interrupted: asyncio.CancelledError | None = None
+    while not task.done():
+        try:
+            await asyncio.wait((task,))  # (waiting is cancelled, never the work)
+        except asyncio.CancelledError as error:
+            interrupted = error
+    if interrupted is not None:
+        if not task.cancelled():
+            task.exception()  # looked at: the caller's cancellation is what goes on
+        raise interrupted
+    return task.result()
+
+
+class StoreSession(AsyncSession):
+    """The store's sessions: sqlmodel's own, with a commit that is never cut off half-way."""
+
+    async def commit(self) -> None:
+        """Commit; a caller cancelled meanwhile is cancelled once the commit is over, never half-way.
+
+        A task stopped at shutdown while it commits: the outcome is then the database's, and the connection
+        is back in the pool in good order, instead of an abandoned reset logged as an error.
+        """
+        await to_the_end(super().commit())
+
+
 IDLE_SESSIONS = 8  # unused sessions a store keeps to hand out again
 
 
@@ -449,7 +481,7 @@ class Store:
         # Each session carries the data folder, so answers read files (the rules) from this store's own data/.
         self._info = {"data_dir": data_dir}
         self.sessions = async_sessionmaker(
-            self.engine, class_=AsyncSession, expire_on_commit=False, info=self._info
+            self.engine, class_=StoreSession, expire_on_commit=False, info=self._info
         )
         self._idle: list[AsyncSession] = []  # sessions that did nothing, handed out again (`session`)
 

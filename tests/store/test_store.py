@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import shutil
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import func, inspect, text
+from sqlalchemy import event, func, inspect, text
+from sqlalchemy.util.concurrency import await_
 from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -227,3 +229,38 @@ async def test_a_session_that_did_nothing_is_handed_out_again_as_new_and_no_othe
     async with contextlib.AsyncExitStack() as stack:
         again_many = [await stack.enter_async_context(store.session()) for _ in range(2 * IDLE_SESSIONS)]
     assert len({id(one) for one in many} & {id(one) for one in again_many}) == IDLE_SESSIONS  # a few kept
+
+
+async def test_a_commit_under_way_when_its_task_is_cancelled_is_finished_first(
+    moderated: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A task stopped at shutdown while it commits: the commit is finished (the transaction ended, the
+    connection reset and back in the pool), then the task is cancelled. Cut off in the reset instead,
+    SQLAlchemy logs an error and leaves the connection's state to chance."""
+    pool = moderated.engine.sync_engine.pool
+    resetting = asyncio.Event()
+
+    def slow_reset(*_: object) -> None:  # the connection going back to the pool after the commit
+        if not resetting.is_set():
+            resetting.set()
+            await_(asyncio.sleep(0.2))
+
+    async def add_club() -> None:
+        async with moderated.session() as session:
+            session.add(Team(name="Stopped Midway FC", key="stopped midway"))
+            await session.commit()
+
+    event.listen(pool, "reset", slow_reset)
+    try:
+        task = asyncio.create_task(add_club())
+        await asyncio.wait_for(resetting.wait(), 10)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    finally:
+        event.remove(pool, "reset", slow_reset)
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert moderated.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+    async with moderated.session() as session:
+        made = (await session.exec(select(Team).where(Team.name == "Stopped Midway FC"))).all()
+    assert len(made) == 1
