@@ -20,6 +20,7 @@ import pkgutil
 import re
 import sys
 import weakref
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -63,6 +64,27 @@ STORE_SIDE = (
 )
 
 log = logging.getLogger(__name__)
+
+# The bot whose shard is being connected in this task (`OpenCupBot.launch_shard`).
+_CONNECTING: ContextVar[OpenCupBot | None] = ContextVar("opencup_connecting", default=None)
+
+
+class _ClosedWhileConnecting(logging.Filter):
+    """discord.py's "Failed to connect ... Retrying", when the bot was closed meanwhile, is dropped.
+
+    A start that fails (a damaged store) closes the bot, and with it the HTTP session a shard may be
+    connecting through at that moment: that connection fails, and nothing is tried again (`launch_shard`).
+    It is the close, not a fault, and is not logged as an error with a traceback.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Whether to keep `record`."""
+        connecting = _CONNECTING.get()
+        closed = connecting is not None and connecting.is_closed()
+        return not (closed and str(record.msg).startswith("Failed to connect"))
+
+
+logging.getLogger("discord.shard").addFilter(_ClosedWhileConnecting())
 SOMETHING_WENT_WRONG = (
     "Something went wrong on our side while answering. It has been logged; please try again."
 )
@@ -485,8 +507,13 @@ class OpenCupBot(commands.AutoShardedBot):
 
     async def launch_shard(self, gateway: yarl.URL, shard_id: int, *, initial: bool = False) -> None:
         """Connect one shard, unless the bot is closed (discord.py would try again every 5 s, for ever)."""
-        if not self.is_closed():
+        if self.is_closed():
+            return
+        connecting = _CONNECTING.set(self)  # seen by `_ClosedWhileConnecting` if the close cuts it off
+        try:
             await super().launch_shard(gateway, shard_id, initial=initial)
+        finally:
+            _CONNECTING.reset(connecting)
 
     async def connect(self, *, reconnect: bool = True) -> None:
         """Connect the shards and run until closed; a shard that connected after the close is closed too.

@@ -97,6 +97,39 @@ async def test_what_arrives_before_the_start_is_done_waits_for_it(
         fake.assert_clean()
 
 
+async def test_a_connection_the_close_cut_off_is_not_logged_as_a_failure(
+    store: Store, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The bot closes (a failed start) just as its shard starts connecting: the connection fails, its HTTP
+    session being closed; that is the close, not a fault: nothing is logged as an error, nothing retried.
+    (`python -m bot run` on a damaged store must end with its one line, no traceback.)"""
+    connecting = DiscordWebSocket.from_client
+    failed: list[BaseException] = []
+    real_sleep = asyncio.sleep
+
+    async def closed_first(cls: type[DiscordWebSocket], client: OpenCupBot, **options: Any) -> Any:
+        await client.close()
+        try:
+            return await connecting(client, **options)
+        except Exception as error:
+            failed.append(error)
+            raise
+
+    async def no_long_wait(delay: float, result: Any = None) -> Any:  # discord.py's 5 s before retrying
+        return await real_sleep(min(delay, 0.05), result)
+
+    async with LoopbackDiscord(bot_user=APPLICATION) as fake:
+        bot = OpenCupBot(Settings(), store=store, guild_ready_timeout=0.1)
+        monkeypatch.setattr(DiscordWebSocket, "from_client", classmethod(closed_first))
+        await bot.login("fake-token")
+        monkeypatch.setattr(asyncio, "sleep", no_long_wait)
+        await asyncio.wait_for(bot.connect(reconnect=False), 15)
+        monkeypatch.setattr(asyncio, "sleep", real_sleep)
+        assert bot.is_closed() and len(failed) == 1  # tried once, cut off by the close, not tried again
+        fake.assert_clean()
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+
+
 async def test_a_start_that_fails_while_the_gateway_connects_leaves_nothing_running(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:

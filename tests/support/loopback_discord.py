@@ -1941,7 +1941,10 @@ class LoopbackDiscord:
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(max_msg_size=0)
-        await ws.prepare(request)
+        try:
+            await ws.prepare(request)
+        except ConnectionResetError:  # the client went away before the handshake's answer (a bot closing)
+            return web.Response(status=499)  # not a fault of either side; aiohttp drops the connection
         session = _GatewaySession(ws)
         self._sessions.append(session)
         try:

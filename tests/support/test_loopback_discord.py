@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import logging
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -654,3 +655,24 @@ def test_validators_enforce_discord_limits() -> None:
         "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID"
     ]
     assert [p.code for p in check_commands([good, good])] == ["APPLICATION_COMMANDS_DUPLICATE_NAME"]
+
+
+@pytest.mark.asyncio
+async def test_a_client_gone_before_the_handshake_is_answered_is_no_fault_of_the_fake(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A bot closed while its gateway connection is made leaves before the fake's answer is written: Discord
+    would just drop it, so the fake records no error and logs none."""
+    from aiohttp import web
+
+    async def gone(self: web.WebSocketResponse, request: web.BaseRequest) -> None:
+        raise aiohttp.ClientConnectionResetError("Cannot write to closing transport")  # as aiohttp says it
+
+    async with LoopbackDiscord(patch=False) as fake:
+        monkeypatch.setattr(web.WebSocketResponse, "prepare", gone)
+        async with aiohttp.ClientSession() as client:
+            with contextlib.suppress(aiohttp.ClientError):
+                async with client.ws_connect(fake.gateway_url):
+                    pass
+        fake.assert_clean()
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
