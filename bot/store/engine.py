@@ -294,7 +294,8 @@ class SQLiteWriter:
     other for SQLite's write lock; other processes' writers are waited for (busy timeout) as before.
 
     The hand-off is a queue the thread reads and the caller's own future, settled from the thread through
-    the caller's loop: a third of what an executor's future, chained to an asyncio one, costs the loop.
+    the caller's loop: no executor future chained to an asyncio one (a hand-off of nothing, measured here:
+    26–65 µs of the loop's CPU, against 80–98 µs through an executor).
     """
 
     def __init__(self, engine: Engine) -> None:
